@@ -1,0 +1,16 @@
+export type TokenErrorKind = 'unreachable' | 'secretRefused' | 'badSessionName' | 'sessionGone' | 'unexpected';
+
+// One class with a `kind` (rather than a subclass per failure) so the call machine can keep the
+// error in its context as plain data and pick the failure state with a switch.
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+
+  constructor(
+    readonly kind: TokenErrorKind,
+    message: string,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
