@@ -1,0 +1,56 @@
+// Turning what went wrong into error records a person can act on. Pure functions: the actors in
+// src/ already give most errors a kind and a message; these cover what arrives without one, and
+// the reasons OpenVidu gives when a call ends without the person asking for it.
+import type { CallError, CallErrorKind } from './call.types.ts';
+
+export const NICKNAME_MAX_LENGTH = 50;
+const SESSION_NAME = /^[a-zA-Z0-9_-]+$/;
+
+/** Why a join form cannot be sent as it is, or null when it can. */
+export function joinFormProblem(sessionName: string, nickname: string): string | null {
+  const name = sessionName.trim();
+  const nick = nickname.trim();
+  if (!name) return 'Enter a session name.';
+  if (!SESSION_NAME.test(name)) return 'A session name may use only letters, digits, - and _.';
+  if (!nick) return 'Enter a nickname.';
+  if ([...nick].length > NICKNAME_MAX_LENGTH) return `A nickname may be at most ${NICKNAME_MAX_LENGTH} characters.`;
+  return null;
+}
+
+const KINDS: readonly CallErrorKind[] = [
+  'unreachable', 'secretRefused', 'badSessionName', 'sessionGone', 'unexpected', 'tokenRefused',
+  'connectFailed', 'deviceAccessDenied', 'deviceInUse', 'deviceNotFound', 'deviceError',
+  'publishFailed', 'networkDisconnect', 'forceDisconnectByServer', 'forceDisconnectByUser',
+  'sessionClosedByServer', 'disconnected',
+];
+
+/** An actor's rejection as an error record; anything unrecognised becomes `unexpected`. */
+export function toCallError(error: unknown): CallError {
+  if (typeof error === 'object' && error !== null) {
+    const { kind, message } = error as { kind?: unknown; message?: unknown };
+    if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof message === 'string') {
+      return error as CallError;
+    }
+    if (typeof message === 'string' && message) return { kind: 'unexpected', message };
+  }
+  return { kind: 'unexpected', message: `Something unexpected went wrong: ${String(error)}` };
+}
+
+/** OpenVidu's `sessionDisconnected` reasons, for a call that ended without the person leaving. */
+export function disconnectError(reason: string): CallError {
+  switch (reason) {
+    case 'networkDisconnect':
+      return {
+        kind: 'networkDisconnect',
+        message: 'Your connection to the call was lost and could not be restored. Rejoin when your network is back.',
+      };
+    case 'forceDisconnectByServer':
+      return { kind: 'forceDisconnectByServer', message: 'The server removed you from the call.' };
+    case 'forceDisconnectByUser':
+      return { kind: 'forceDisconnectByUser', message: 'A moderator removed you from the call.' };
+    case 'sessionClosedByServer':
+      return { kind: 'sessionClosedByServer', message: 'The call was closed by the server.' };
+    default:
+      return { kind: 'disconnected', message: `The call ended (${reason || 'no reason given'}).` };
+  }
+}

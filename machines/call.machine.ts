@@ -1,0 +1,293 @@
+// The call: one machine owns every OpenVidu transition and exception.
+//
+//   idle → fetchingToken → session.connecting → session.publishing → session.inCall → session.leaving → idle
+//
+// `session` is the parent of every state in which an OpenVidu Session exists: it invokes the one
+// actor that owns that Session, so leaving `session` by any path (the person leaves, a step fails,
+// the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
+import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { disconnectError, joinFormProblem, toCallError } from './call.errors.ts';
+import type {
+  CallContext,
+  CallEvent,
+  FetchTokenInput,
+  JoinRequest,
+  PublisherEvent,
+  SessionActorInput,
+  SessionCommand,
+  SessionEvent,
+} from './call.types.ts';
+import { streamActorId } from './call.types.ts';
+import { streamMachine } from './stream.machine.ts';
+
+/** How long `leaving` waits for the library to confirm before it lets go anyway. */
+const LEAVE_TIMEOUT_MS = 3000;
+
+export const callMachine = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as Partial<JoinRequest> | undefined,
+  },
+  actors: {
+    // These are placeholders: src/main.ts provides the real ones (src/token, src/openvidu) and the
+    // unit tests provide fakes, both through `callMachine.provide(...)`.
+    fetchToken: fromPromise<string, FetchTokenInput>(async () => {
+      throw { kind: 'unexpected', message: 'No token source was provided.' };
+    }),
+    openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(() => undefined),
+    stream: streamMachine,
+  },
+  guards: {
+    joinIsValid: ({ event }) =>
+      event.type === 'user.join' && joinFormProblem(event.sessionName, event.nickname) === null,
+    // "Join without it" with nothing left to publish means joining to watch and listen only.
+    nothingLeftToPublish: ({ context }) => {
+      const device = context.error?.device;
+      const audio = context.media.audio && device !== 'microphone' && device !== 'camera and microphone';
+      const video = context.media.video && device !== 'camera' && device !== 'camera and microphone';
+      return !audio && !video;
+    },
+  },
+  actions: {
+    rememberJoin: assign(({ event }) => {
+      if (event.type !== 'user.join') return {};
+      return {
+        sessionName: event.sessionName.trim(),
+        nickname: event.nickname.trim(),
+        formError: null,
+        media: { audio: true, video: true },
+      };
+    }),
+    refuseJoin: assign({
+      formError: ({ event }) =>
+        event.type === 'user.join' ? joinFormProblem(event.sessionName, event.nickname) : null,
+    }),
+    clearError: assign({ error: null, notice: null }),
+    // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
+    // a state. The id is derived from the stream id so the stream can be found again.
+    addRemoteStream: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.streamCreated') return;
+      const { stream } = event;
+      if (context.remoteStreams.some((s) => s.streamId === stream.streamId)) return;
+      enqueue.spawnChild('stream', { id: streamActorId(stream.streamId), input: stream });
+      enqueue.assign({ remoteStreams: [...context.remoteStreams, stream] });
+    }),
+    removeRemoteStream: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.streamDestroyed') return;
+      if (!context.remoteStreams.some((s) => s.streamId === event.streamId)) return;
+      enqueue.stopChild(streamActorId(event.streamId));
+      enqueue.assign({
+        remoteStreams: context.remoteStreams.filter((s) => s.streamId !== event.streamId),
+        // The person shown large left: fall back to your own video (the tutorial froze here).
+        mainStreamId: context.mainStreamId === event.streamId ? null : context.mainStreamId,
+      });
+    }),
+    // Leaving the session in any way: no tile may outlive the call.
+    forgetSession: enqueueActions(({ context, enqueue }) => {
+      for (const stream of context.remoteStreams) enqueue.stopChild(streamActorId(stream.streamId));
+      enqueue.assign({ remoteStreams: [], connectionId: null, ownStreamId: null, mainStreamId: null });
+    }),
+    // An exception about a remote stream belongs to that stream's actor; any other is shown as a
+    // notice, and the call goes on.
+    routeException: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.exception') return;
+      const { streamId, name, message } = event;
+      if (streamId && context.remoteStreams.some((s) => s.streamId === streamId)) {
+        enqueue.sendTo(streamActorId(streamId), { type: 'stream.exception', name, message });
+      } else {
+        enqueue.assign({ notice: message || name });
+      }
+    }),
+    selectMain: assign({
+      mainStreamId: ({ context, event }) => {
+        if (event.type !== 'user.selectMain') return context.mainStreamId;
+        const { streamId } = event;
+        if (streamId === null || streamId === context.ownStreamId) return null;
+        return context.remoteStreams.some((s) => s.streamId === streamId) ? streamId : context.mainStreamId;
+      },
+    }),
+    dropFailedDevice: assign({
+      media: ({ context }) => {
+        const device = context.error?.device ?? 'camera and microphone';
+        return {
+          audio: context.media.audio && device === 'camera',
+          video: context.media.video && device === 'microphone',
+        };
+      },
+      error: null,
+    }),
+  },
+  delays: {
+    leaveTimeout: LEAVE_TIMEOUT_MS,
+  },
+}).createMachine({
+  id: 'call',
+  context: ({ input }) => ({
+    sessionName: input?.sessionName ?? '',
+    nickname: input?.nickname ?? '',
+    formError: null,
+    media: { audio: true, video: true },
+    connectionId: null,
+    ownStreamId: null,
+    remoteStreams: [],
+    mainStreamId: null,
+    error: null,
+    notice: null,
+  }),
+  initial: 'idle',
+  states: {
+    // The join form. A second join cannot start here while one is under way, because no other
+    // state accepts `user.join`.
+    idle: {
+      on: {
+        'user.join': [
+          { guard: 'joinIsValid', target: 'fetchingToken', actions: 'rememberJoin' },
+          { actions: 'refuseJoin' },
+        ],
+      },
+    },
+    // Asking for a fresh token: tokens are single use, so every join (and rejoin) fetches one.
+    // Leaving here stops the request (the actor's AbortSignal fires).
+    fetchingToken: {
+      entry: 'clearError',
+      invoke: {
+        id: 'fetchToken',
+        src: 'fetchToken',
+        input: ({ context }) => ({ sessionName: context.sessionName }),
+        onDone: 'session',
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toCallError(event.error) }),
+        },
+      },
+      on: { 'user.leave': 'idle' },
+    },
+    session: {
+      invoke: {
+        id: 'openvidu',
+        src: 'openviduSession',
+        // The token arrives with the event that entered this state and is handed straight to the
+        // actor: it never sits in context, where the inspector would show it.
+        input: ({ context, event }) => ({
+          token: tokenFrom(event),
+          sessionName: context.sessionName,
+          nickname: context.nickname,
+        }),
+      },
+      exit: 'forgetSession',
+      initial: 'connecting',
+      on: {
+        'user.leave': '.leaving',
+        'session.streamCreated': { actions: 'addRemoteStream' },
+        'session.streamDestroyed': { actions: 'removeRemoteStream' },
+        'session.exception': { actions: 'routeException' },
+        'session.disconnected': {
+          target: 'ended',
+          actions: assign({ error: ({ event }) => disconnectError(event.reason) }),
+        },
+      },
+      states: {
+        // session.connect(token): the server checks the token and lets us in.
+        connecting: {
+          on: {
+            'session.connected': {
+              target: 'publishing',
+              actions: assign({ connectionId: ({ event }) => event.connectionId }),
+            },
+            'session.connectFailed': {
+              target: '#call.failed',
+              actions: assign({ error: ({ event }) => event.error }),
+            },
+          },
+        },
+        // Starting the camera and microphone and publishing them.
+        publishing: {
+          entry: sendTo('openvidu', ({ context }) => ({ type: 'publish', media: context.media }) satisfies SessionCommand),
+          on: {
+            'publisher.published': {
+              target: 'inCall',
+              actions: assign({ ownStreamId: ({ event }) => event.streamId }),
+            },
+            'publisher.failed': {
+              target: 'publishFailed',
+              actions: assign({ error: ({ event }) => event.error }),
+            },
+          },
+        },
+        // Connected, but the camera or microphone could not start. The person chooses: try
+        // again, stay in the call without that device, or leave. Others are already visible.
+        publishFailed: {
+          on: {
+            'user.retryPublish': { target: 'publishing', actions: 'clearError' },
+            'user.continueWithoutDevice': [
+              {
+                guard: 'nothingLeftToPublish',
+                target: 'inCall',
+                actions: ['dropFailedDevice', assign({ notice: 'You joined without camera and microphone.' })],
+              },
+              { target: 'publishing', actions: 'dropFailedDevice' },
+            ],
+          },
+        },
+        inCall: {
+          initial: 'live',
+          on: {
+            'user.selectMain': { actions: 'selectMain' },
+            'user.dismissNotice': { actions: assign({ notice: null }) },
+            // The server unpublished our stream (forceUnpublish): we stay in the call.
+            'publisher.streamDestroyed': {
+              actions: assign({
+                ownStreamId: null,
+                notice: 'The server stopped publishing your camera and microphone.',
+              }),
+            },
+          },
+          states: {
+            live: {
+              on: { 'session.reconnecting': 'reconnecting' },
+            },
+            // The library lost the server's socket and is trying again; it either comes back or
+            // ends with sessionDisconnected('networkDisconnect').
+            reconnecting: {
+              on: { 'session.reconnected': 'live' },
+            },
+          },
+        },
+        // session.disconnect(): say goodbye to the server, then back to the form. If the
+        // library never confirms, let go anyway: stopping the actor disconnects too.
+        leaving: {
+          entry: sendTo('openvidu', { type: 'leave' } satisfies SessionCommand),
+          on: {
+            'user.leave': {},
+            'session.left': '#call.idle',
+            'session.disconnected': '#call.idle',
+          },
+          after: { leaveTimeout: '#call.idle' },
+        },
+      },
+    },
+    // A join step failed. The form keeps what was typed; retry fetches a fresh token.
+    failed: {
+      on: {
+        'user.retry': 'fetchingToken',
+        'user.dismiss': { target: 'idle', actions: 'clearError' },
+      },
+    },
+    // The call ended without the person asking (network, server, moderator): say why, offer
+    // one click to rejoin.
+    ended: {
+      on: {
+        'user.retry': 'fetchingToken',
+        'user.dismiss': { target: 'idle', actions: 'clearError' },
+      },
+    },
+  },
+});
+
+export type CallMachine = typeof callMachine;
+
+function tokenFrom(event: { type: string }): string {
+  const output = (event as { output?: unknown }).output;
+  return typeof output === 'string' ? output : '';
+}

@@ -1,0 +1,124 @@
+// The vocabulary of the call machine: what it remembers (context), what can happen to it
+// (events) and how a failure is recorded. Everything here is plain, serialisable data: the
+// OpenVidu objects themselves live inside the actors in src/openvidu/, never here, so the Stately
+// inspector and the graph tools can serialise every snapshot.
+
+/** What a person chose on the join form. */
+export interface JoinRequest {
+  sessionName: string;
+  nickname: string;
+}
+
+/** Which devices the publisher asks for. Turning one off is how "join without camera" works. */
+export interface MediaChoice {
+  audio: boolean;
+  video: boolean;
+}
+
+/** Why a step failed, in words a person can act on. `kind` is stable; `message` is for people. */
+export interface CallError {
+  kind: CallErrorKind;
+  message: string;
+  /** The device a publisher error is about, when OpenVidu tells us. */
+  device?: 'camera' | 'microphone' | 'camera and microphone';
+}
+
+export type CallErrorKind =
+  // Getting a token (see src/token/token-error.ts for where these come from).
+  | 'unreachable'
+  | 'secretRefused'
+  | 'badSessionName'
+  | 'sessionGone'
+  | 'unexpected'
+  // Connecting with the token.
+  | 'tokenRefused'
+  | 'connectFailed'
+  // Starting the camera and microphone (OpenVidu's OpenViduErrorName values, grouped).
+  | 'deviceAccessDenied'
+  | 'deviceInUse'
+  | 'deviceNotFound'
+  | 'deviceError'
+  | 'publishFailed'
+  // The call ended without the person asking for it.
+  | 'networkDisconnect'
+  | 'forceDisconnectByServer'
+  | 'forceDisconnectByUser'
+  | 'sessionClosedByServer'
+  | 'disconnected';
+
+/** A remote participant's published stream, as the tiles need it. */
+export interface RemoteStreamInfo {
+  streamId: string;
+  connectionId: string;
+  /** Already parsed from the connection data; a fallback label when there was none. */
+  nickname: string;
+  hasAudio: boolean;
+  hasVideo: boolean;
+}
+
+export interface CallContext {
+  sessionName: string;
+  nickname: string;
+  /** Why the last join attempt was refused before any request was made. */
+  formError: string | null;
+  media: MediaChoice;
+  /** Our own connection, once OpenVidu accepted the token. */
+  connectionId: string | null;
+  /** Our own published stream, once the server answered publishVideo. */
+  ownStreamId: string | null;
+  /** Remote streams in arrival order; each has a stream actor `stream:<streamId>`. */
+  remoteStreams: RemoteStreamInfo[];
+  /** The stream shown large. `null` means your own video (or, if you publish none, the first remote). */
+  mainStreamId: string | null;
+  error: CallError | null;
+  /** A non-fatal message shown in the call (e.g. the server stopped your camera). */
+  notice: string | null;
+}
+
+/** The stream actor id for a remote stream: derived, so views and tests can find it. */
+export const streamActorId = (streamId: string): string => `stream:${streamId}`;
+
+export type UserEvent =
+  | { type: 'user.join'; sessionName: string; nickname: string }
+  | { type: 'user.leave' }
+  | { type: 'user.retry' }
+  | { type: 'user.dismiss' }
+  | { type: 'user.selectMain'; streamId: string | null }
+  | { type: 'user.continueWithoutDevice' }
+  | { type: 'user.retryPublish' }
+  | { type: 'user.dismissNotice' };
+
+/** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
+export type SessionEvent =
+  | { type: 'session.connected'; connectionId: string }
+  | { type: 'session.connectFailed'; error: CallError }
+  | { type: 'session.left' }
+  | { type: 'session.streamCreated'; stream: RemoteStreamInfo }
+  | { type: 'session.streamDestroyed'; streamId: string; reason: string }
+  | { type: 'session.disconnected'; reason: string }
+  | { type: 'session.reconnecting' }
+  | { type: 'session.reconnected' }
+  | { type: 'session.exception'; name: string; message: string; streamId?: string };
+
+/** Sent by the same actor about our own camera and microphone. */
+export type PublisherEvent =
+  | { type: 'publisher.published'; streamId: string }
+  | { type: 'publisher.failed'; error: CallError }
+  | { type: 'publisher.streamDestroyed'; reason: string };
+
+export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
+
+/** Commands the machine sends to the session actor. */
+export type SessionCommand =
+  | { type: 'publish'; media: MediaChoice }
+  | { type: 'leave' };
+
+export interface SessionActorInput {
+  token: string;
+  sessionName: string;
+  nickname: string;
+}
+
+export interface FetchTokenInput {
+  sessionName: string;
+}

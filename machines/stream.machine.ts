@@ -1,0 +1,84 @@
+// One actor per remote stream: it owns that subscription from `streamCreated` to
+// `streamDestroyed`. The call machine spawns it and stops it; whatever goes wrong here stays
+// here, so one broken stream shows an error on its own tile and never ends the call.
+import { assign, fromCallback, setup } from 'xstate';
+import type { StreamContext, StreamEvent, StreamInput, SubscriberActorInput, SubscriberEvent } from './stream.types.ts';
+
+export const streamMachine = setup({
+  types: {
+    context: {} as StreamContext,
+    events: {} as StreamEvent,
+    input: {} as StreamInput,
+  },
+  actors: {
+    // Replaced by the real openvidu-browser subscriber in src/openvidu/ (and by fakes in tests).
+    // It subscribes on start and unsubscribes when stopped.
+    subscriber: fromCallback<{ type: never }, SubscriberActorInput, SubscriberEvent>(() => undefined),
+  },
+}).createMachine({
+  id: 'stream',
+  context: ({ input }) => ({ ...input, error: null, warning: null }),
+  initial: 'active',
+  states: {
+    // The subscription exists exactly while this state is active: leaving it (failure, or the
+    // actor being stopped) unsubscribes.
+    active: {
+      invoke: {
+        src: 'subscriber',
+        input: ({ context }) => ({ streamId: context.streamId }),
+      },
+      initial: 'subscribing',
+      on: {
+        'subscriber.failed': {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => event.message }),
+        },
+        'stream.exception': [
+          {
+            // The library recovers from a disconnected ICE connection by itself.
+            guard: ({ event }) => event.name === 'ICE_CONNECTION_DISCONNECTED',
+            actions: assign({ warning: 'The connection to this video is unstable…' }),
+          },
+          {
+            target: 'failed',
+            actions: assign({ error: ({ event }) => describeStreamException(event.name, event.message) }),
+          },
+        ],
+      },
+      states: {
+        // Asking the server for this stream (receiveVideoFrom).
+        subscribing: {
+          on: { 'subscriber.subscribed': 'waitingForMedia' },
+        },
+        // The peer connection is negotiated; no frame has been decoded yet.
+        waitingForMedia: {
+          on: { 'subscriber.playing': 'playing' },
+        },
+        // Frames are being decoded and shown. Media playing again clears a passing warning.
+        playing: {
+          on: { 'subscriber.playing': { actions: assign({ warning: null }) } },
+        },
+      },
+    },
+    // This stream is broken; the rest of the call goes on. A retry subscribes afresh.
+    failed: {
+      on: {
+        'stream.retry': {
+          target: 'active',
+          actions: assign({ error: null, warning: null }),
+        },
+      },
+    },
+  },
+});
+
+function describeStreamException(name: string, message: string): string {
+  switch (name) {
+    case 'ICE_CONNECTION_FAILED':
+      return 'The connection to this video failed. Try again.';
+    case 'NO_STREAM_PLAYING_EVENT':
+      return 'No video arrived from this participant. Try again.';
+    default:
+      return message || `This video stopped (${name}).`;
+  }
+}

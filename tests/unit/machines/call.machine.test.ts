@@ -1,0 +1,418 @@
+// The call machine on its own, with its OpenVidu and token actors replaced by controllable fakes.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { streamActorId } from '../../../machines/call.types.ts';
+import { flush, remoteStream, startFakeCall } from './fakes.ts';
+
+const JOIN = { type: 'user.join', sessionName: 'SessionA', nickname: 'Alice' } as const;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the spine: idle → fetchingToken → connecting → publishing → inCall → leaving → idle', () => {
+  it('walks every step with the right requests to the actors', async () => {
+    const call = startFakeCall();
+    expect(call.actor.getSnapshot().value).toBe('idle');
+
+    call.actor.send({ ...JOIN, sessionName: ' SessionA ', nickname: ' Alice ' });
+    expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+    expect(call.lastTokenRequest().input).toEqual({ sessionName: 'SessionA' });
+
+    call.lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_1');
+    await flush();
+    expect(call.actor.getSnapshot().value).toEqual({ session: 'connecting' });
+    expect(call.lastSession().input).toEqual({
+      token: 'ws://localhost:4443?sessionId=SessionA&token=tok_1',
+      sessionName: 'SessionA',
+      nickname: 'Alice',
+    });
+
+    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
+    expect(call.lastSession().commands).toEqual([{ type: 'publish', media: { audio: true, video: true } }]);
+
+    call.lastSession().emit({ type: 'publisher.published', streamId: 'str_me' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+    expect(call.actor.getSnapshot().context).toMatchObject({ connectionId: 'con_me', ownStreamId: 'str_me' });
+
+    call.actor.send({ type: 'user.leave' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
+    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'leave' });
+
+    call.lastSession().emit({ type: 'session.left' });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.lastSession().stopped).toBe(true);
+    expect(call.actor.getSnapshot().context).toMatchObject({ connectionId: null, ownStreamId: null, remoteStreams: [] });
+  });
+
+  it('keeps what was typed after leaving, for the next join', async () => {
+    const call = startFakeCall();
+    await call.joinCall({ sessionName: 'Room_1', nickname: 'Bob' });
+    call.actor.send({ type: 'user.leave' });
+    call.lastSession().emit({ type: 'session.left' });
+    expect(call.actor.getSnapshot().context).toMatchObject({ sessionName: 'Room_1', nickname: 'Bob' });
+  });
+
+  it('lets go after a while if the library never confirms the leave', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    vi.useFakeTimers();
+    call.actor.send({ type: 'user.leave' });
+    call.actor.send({ type: 'user.leave' }); // a second click changes nothing
+    expect(call.lastSession().commands.filter((c) => c.type === 'leave')).toHaveLength(1);
+    vi.advanceTimersByTime(3000);
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.lastSession().stopped).toBe(true);
+  });
+
+  it('fetches a fresh token for every join', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.actor.send({ type: 'user.leave' });
+    call.lastSession().emit({ type: 'session.left' });
+    call.actor.send(JOIN);
+    expect(call.tokenRequests).toHaveLength(2);
+  });
+});
+
+describe('the join form', () => {
+  it.each([
+    ['', 'Alice', 'Enter a session name.'],
+    ['Session A', 'Alice', 'A session name may use only letters, digits, - and _.'],
+    ['../etc', 'Alice', 'A session name may use only letters, digits, - and _.'],
+    ['SessionA', '   ', 'Enter a nickname.'],
+    ['SessionA', 'x'.repeat(51), 'A nickname may be at most 50 characters.'],
+  ])('refuses session %j with nickname %j before any request', (sessionName, nickname, formError) => {
+    const call = startFakeCall();
+    call.actor.send({ type: 'user.join', sessionName, nickname });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().context.formError).toBe(formError);
+    expect(call.tokenRequests).toHaveLength(0);
+  });
+
+  it('accepts right-to-left text and emoji as typed', async () => {
+    const call = startFakeCall();
+    call.actor.send({ type: 'user.join', sessionName: 'SessionA', nickname: 'שלום 👋' });
+    expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+    expect(call.actor.getSnapshot().context.nickname).toBe('שלום 👋');
+  });
+
+  it('ignores a second join while one is under way', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.actor.send(JOIN);
+    expect(call.tokenRequests).toHaveLength(1);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    call.actor.send(JOIN);
+    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    call.actor.send(JOIN);
+    expect(call.tokenRequests).toHaveLength(1);
+    expect(call.sessions).toHaveLength(1);
+  });
+});
+
+describe('leaving or cancelling while joining', () => {
+  it('cancels the token request from fetchingToken', () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    const request = call.lastTokenRequest();
+    call.actor.send({ type: 'user.leave' });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(request.signal.aborted).toBe(true);
+  });
+
+  it('ignores a token that arrives after the person left', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    const request = call.lastTokenRequest();
+    call.actor.send({ type: 'user.leave' });
+    request.resolve('late-token');
+    await flush();
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.sessions).toHaveLength(0);
+  });
+
+  it.each(['connecting', 'publishing'] as const)('leaves from %s and stops the session actor', async (state) => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    if (state === 'publishing') call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: state });
+
+    call.actor.send({ type: 'user.leave' });
+    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'leave' });
+    call.lastSession().emit({ type: 'session.left' });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.lastSession().stopped).toBe(true);
+  });
+
+  it('does not go back into the call when a connect completes after the person left', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    const session = call.lastSession();
+    call.actor.send({ type: 'user.leave' });
+    session.emit({ type: 'session.left' });
+    // The library's connect resolves late: the actor was stopped, so nothing reaches the call.
+    session.emit({ type: 'session.connected', connectionId: 'con_late' });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().context.connectionId).toBeNull();
+    expect(session.stopped).toBe(true);
+  });
+});
+
+describe('remote streams', () => {
+  it('spawns one stream actor per stream and stops it when the stream goes', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const bob = remoteStream('bob', 'Bob');
+    call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
+    call.lastSession().emit({ type: 'session.streamCreated', stream: bob }); // duplicate: ignored
+
+    const snapshot = call.actor.getSnapshot();
+    expect(snapshot.context.remoteStreams).toEqual([bob]);
+    expect(Object.keys(snapshot.children)).toContain(streamActorId(bob.streamId));
+    expect(call.subscribers.map((s) => s.streamId)).toEqual([bob.streamId]);
+
+    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: bob.streamId, reason: 'disconnect' });
+    expect(call.actor.getSnapshot().context.remoteStreams).toEqual([]);
+    expect(call.actor.getSnapshot().children[streamActorId(bob.streamId)]).toBeUndefined();
+    expect(call.subscribers[0]?.stopped).toBe(true);
+  });
+
+  it('accepts streams that arrive before our own camera is published', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('early') });
+    expect(call.actor.getSnapshot().context.remoteStreams).toHaveLength(1);
+  });
+
+  it('stops every stream actor when the call ends', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('a') });
+    call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('b') });
+    call.lastSession().emit({ type: 'session.disconnected', reason: 'sessionClosedByServer' });
+    expect(call.subscribers.every((s) => s.stopped)).toBe(true);
+    expect(Object.keys(call.actor.getSnapshot().children).filter((id) => id.startsWith('stream:'))).toEqual([]);
+    expect(call.actor.getSnapshot().context.remoteStreams).toEqual([]);
+  });
+
+  it('keeps the call going when one stream fails', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const a = remoteStream('a');
+    const b = remoteStream('b');
+    call.lastSession().emit({ type: 'session.streamCreated', stream: a });
+    call.lastSession().emit({ type: 'session.streamCreated', stream: b });
+    call.lastSession().emit({
+      type: 'session.exception',
+      name: 'ICE_CONNECTION_FAILED',
+      message: 'ice failed',
+      streamId: a.streamId,
+    });
+    const snapshot = call.actor.getSnapshot();
+    expect(snapshot.value).toEqual({ session: { inCall: 'live' } });
+    expect(snapshot.children[streamActorId(a.streamId)]?.getSnapshot().value).toBe('failed');
+    expect(snapshot.children[streamActorId(b.streamId)]?.getSnapshot().value).toEqual({ active: 'subscribing' });
+    expect(snapshot.context.notice).toBeNull();
+  });
+
+  it('shows an exception about no remote stream as a notice', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'session.exception', name: 'ICE_CANDIDATE_ERROR', message: 'A candidate was refused' });
+    expect(call.actor.getSnapshot().context.notice).toBe('A candidate was refused');
+    call.actor.send({ type: 'user.dismissNotice' });
+    expect(call.actor.getSnapshot().context.notice).toBeNull();
+  });
+});
+
+describe('the main video', () => {
+  it('is your own by default, any tile on click, and yours again when that person leaves', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const bob = remoteStream('bob');
+    const carol = remoteStream('carol');
+    call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
+    call.lastSession().emit({ type: 'session.streamCreated', stream: carol });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
+    call.actor.send({ type: 'user.selectMain', streamId: 'str_unknown' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
+
+    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: carol.streamId, reason: 'disconnect' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
+    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: bob.streamId, reason: 'disconnect' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+  });
+
+  it('goes back to your own video on a click on your tile', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const bob = remoteStream('bob');
+    call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    call.actor.send({ type: 'user.selectMain', streamId: 'str_CAM_me_con_me' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+  });
+});
+
+describe('failures', () => {
+  it.each([
+    ['unreachable', 'Cannot reach the OpenVidu server.'],
+    ['secretRefused', 'The OpenVidu server refused the secret.'],
+    ['badSessionName', 'The server rejected the session name.'],
+    ['sessionGone', 'The session closed before you could join.'],
+  ] as const)('a token error (%s) ends in failed with its message, and retry asks again', async (kind, message) => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().reject({ kind, message });
+    await flush();
+    expect(call.actor.getSnapshot().value).toBe('failed');
+    expect(call.actor.getSnapshot().context.error).toEqual({ kind, message });
+
+    call.actor.send({ type: 'user.retry' });
+    expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+    expect(call.actor.getSnapshot().context.error).toBeNull();
+    expect(call.tokenRequests).toHaveLength(2);
+  });
+
+  it('names an unrecognised rejection as unexpected, and dismiss returns to the form', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().reject(new Error('boom'));
+    await flush();
+    expect(call.actor.getSnapshot().context.error).toEqual({ kind: 'unexpected', message: 'boom' });
+    call.actor.send({ type: 'user.dismiss' });
+    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().context.error).toBeNull();
+  });
+
+  it('a refused token at connect ends in failed and stops the session actor', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    call.lastSession().emit({
+      type: 'session.connectFailed',
+      error: { kind: 'tokenRefused', message: 'The server refused the token.' },
+    });
+    expect(call.actor.getSnapshot().value).toBe('failed');
+    expect(call.actor.getSnapshot().context.error?.kind).toBe('tokenRefused');
+    expect(call.lastSession().stopped).toBe(true);
+  });
+
+  describe('the camera or microphone', () => {
+    async function failPublishing(device: 'camera' | 'microphone' | 'camera and microphone') {
+      const call = startFakeCall();
+      call.actor.send(JOIN);
+      call.lastTokenRequest().resolve('tok');
+      await flush();
+      call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+      call.lastSession().emit({
+        type: 'publisher.failed',
+        error: { kind: 'deviceAccessDenied', message: `You did not allow the ${device}.`, device },
+      });
+      return call;
+    }
+
+    it('waits for a choice, and retry publishes again with both devices', async () => {
+      const call = await failPublishing('camera');
+      expect(call.actor.getSnapshot().value).toEqual({ session: 'publishFailed' });
+      expect(call.actor.getSnapshot().context.error?.device).toBe('camera');
+      call.actor.send({ type: 'user.retryPublish' });
+      expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
+      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: true, video: true } });
+    });
+
+    it('joins without the camera: publishes the microphone only', async () => {
+      const call = await failPublishing('camera');
+      call.actor.send({ type: 'user.continueWithoutDevice' });
+      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: true, video: false } });
+      call.lastSession().emit({ type: 'publisher.published', streamId: 'str_audio' });
+      expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+    });
+
+    it('joins without the microphone: publishes the camera only', async () => {
+      const call = await failPublishing('microphone');
+      call.actor.send({ type: 'user.continueWithoutDevice' });
+      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: false, video: true } });
+    });
+
+    it('joins without both: in the call, publishing nothing, still seeing others', async () => {
+      const call = await failPublishing('camera and microphone');
+      call.actor.send({ type: 'user.continueWithoutDevice' });
+      const snapshot = call.actor.getSnapshot();
+      expect(snapshot.value).toEqual({ session: { inCall: 'live' } });
+      expect(snapshot.context.ownStreamId).toBeNull();
+      expect(snapshot.context.notice).toBe('You joined without camera and microphone.');
+      expect(call.lastSession().commands.filter((c) => c.type === 'publish')).toHaveLength(1);
+      call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('bob') });
+      expect(call.actor.getSnapshot().context.remoteStreams).toHaveLength(1);
+    });
+
+    it('can leave from there', async () => {
+      const call = await failPublishing('camera');
+      call.actor.send({ type: 'user.leave' });
+      expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
+    });
+  });
+
+  it.each([
+    ['networkDisconnect', 'Your connection to the call was lost and could not be restored. Rejoin when your network is back.'],
+    ['forceDisconnectByServer', 'The server removed you from the call.'],
+    ['forceDisconnectByUser', 'A moderator removed you from the call.'],
+    ['sessionClosedByServer', 'The call was closed by the server.'],
+    ['somethingNew', 'The call ended (somethingNew).'],
+  ])('ends the call on sessionDisconnected(%s) with a message, and one click rejoins', async (reason, message) => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'session.disconnected', reason });
+    expect(call.actor.getSnapshot().value).toBe('ended');
+    expect(call.actor.getSnapshot().context.error?.message).toBe(message);
+    expect(call.lastSession().stopped).toBe(true);
+
+    call.actor.send({ type: 'user.retry' });
+    expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+    expect(call.tokenRequests).toHaveLength(2);
+  });
+
+  it('shows reconnecting while the library reconnects, and live again after', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'session.reconnecting' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'reconnecting' } });
+    call.lastSession().emit({ type: 'session.reconnected' });
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+  });
+
+  it('stays in the call when the server unpublishes our stream', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'publisher.streamDestroyed', reason: 'forceUnpublishByServer' });
+    const snapshot = call.actor.getSnapshot();
+    expect(snapshot.value).toEqual({ session: { inCall: 'live' } });
+    expect(snapshot.context.ownStreamId).toBeNull();
+    expect(snapshot.context.notice).toBe('The server stopped publishing your camera and microphone.');
+  });
+});
+
+it('keeps a context that serialises to JSON and back unchanged, at every step of a call', async () => {
+  const call = startFakeCall();
+  const seen: unknown[] = [];
+  call.actor.subscribe((snapshot) => seen.push(snapshot.context));
+  await call.joinCall();
+  call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('bob') });
+  call.actor.send({ type: 'user.leave' });
+  expect(seen.length).toBeGreaterThan(4);
+  for (const context of seen) expect(JSON.parse(JSON.stringify(context))).toEqual(context);
+});
