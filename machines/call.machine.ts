@@ -22,6 +22,12 @@ import { streamMachine } from './stream.machine.ts';
 
 /** How long `leaving` waits for the library to confirm before it lets go anyway. */
 const LEAVE_TIMEOUT_MS = 3000;
+/**
+ * How long a join step may take before the person is told. Neither step can hang forever:
+ * fetch has no timeout of its own, and openvidu-browser's connect() never settles when its first
+ * WebSocket cannot open (it keeps retrying).
+ */
+const STEP_TIMEOUT_MS = 20_000;
 
 export const callMachine = setup({
   types: {
@@ -120,6 +126,7 @@ export const callMachine = setup({
   },
   delays: {
     leaveTimeout: LEAVE_TIMEOUT_MS,
+    stepTimeout: STEP_TIMEOUT_MS,
   },
 }).createMachine({
   id: 'call',
@@ -161,6 +168,17 @@ export const callMachine = setup({
           actions: assign({ error: ({ event }) => toCallError(event.error) }),
         },
       },
+      after: {
+        stepTimeout: {
+          target: 'failed',
+          actions: assign({
+            error: {
+              kind: 'unreachable',
+              message: 'The OpenVidu server did not answer in time. Check that it is running and try again.',
+            },
+          }),
+        },
+      },
       on: { 'user.leave': 'idle' },
     },
     session: {
@@ -198,6 +216,17 @@ export const callMachine = setup({
             'session.connectFailed': {
               target: '#call.failed',
               actions: assign({ error: ({ event }) => event.error }),
+            },
+          },
+          after: {
+            stepTimeout: {
+              target: '#call.failed',
+              actions: assign({
+                error: {
+                  kind: 'connectFailed',
+                  message: 'Could not connect to the call: the server did not answer in time. Try again.',
+                },
+              }),
             },
           },
         },

@@ -35,15 +35,18 @@ export const streamMachine = setup({
         },
         'stream.exception': [
           {
-            // The library recovers from a disconnected ICE connection by itself.
-            guard: ({ event }) => event.name === 'ICE_CONNECTION_DISCONNECTED',
-            actions: assign({ warning: 'The connection to this video is unstable…' }),
+            // Passing problems: the library recovers from a disconnected ICE connection by
+            // itself, and late media may still arrive. The tile says so and keeps waiting.
+            guard: ({ event }) => PASSING_PROBLEMS.has(event.name),
+            actions: assign({ warning: ({ event }) => describeStreamException(event.name, event.message) }),
           },
           {
             target: 'failed',
             actions: assign({ error: ({ event }) => describeStreamException(event.name, event.message) }),
           },
         ],
+        // Media playing (again) ends any passing problem.
+        'subscriber.playing': { target: '.playing', actions: assign({ warning: null }) },
       },
       states: {
         // Asking the server for this stream (receiveVideoFrom).
@@ -51,13 +54,9 @@ export const streamMachine = setup({
           on: { 'subscriber.subscribed': 'waitingForMedia' },
         },
         // The peer connection is negotiated; no frame has been decoded yet.
-        waitingForMedia: {
-          on: { 'subscriber.playing': 'playing' },
-        },
-        // Frames are being decoded and shown. Media playing again clears a passing warning.
-        playing: {
-          on: { 'subscriber.playing': { actions: assign({ warning: null }) } },
-        },
+        waitingForMedia: {},
+        // Frames are being decoded and shown.
+        playing: {},
       },
     },
     // This stream is broken; the rest of the call goes on. A retry subscribes afresh.
@@ -72,12 +71,16 @@ export const streamMachine = setup({
   },
 });
 
+const PASSING_PROBLEMS = new Set(['ICE_CONNECTION_DISCONNECTED', 'NO_STREAM_PLAYING_EVENT']);
+
 function describeStreamException(name: string, message: string): string {
   switch (name) {
     case 'ICE_CONNECTION_FAILED':
       return 'The connection to this video failed. Try again.';
+    case 'ICE_CONNECTION_DISCONNECTED':
+      return 'The connection to this video is unstable…';
     case 'NO_STREAM_PLAYING_EVENT':
-      return 'No video arrived from this participant. Try again.';
+      return 'Waiting for video from this participant…';
     default:
       return message || `This video stopped (${name}).`;
   }

@@ -1,5 +1,6 @@
 // The call machine on its own, with its OpenVidu and token actors replaced by controllable fakes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { streamActorOf } from '../../../machines/call.selectors.ts';
 import { streamActorId } from '../../../machines/call.types.ts';
 import { flush, remoteStream, startFakeCall } from './fakes.ts';
 
@@ -219,8 +220,8 @@ describe('remote streams', () => {
     });
     const snapshot = call.actor.getSnapshot();
     expect(snapshot.value).toEqual({ session: { inCall: 'live' } });
-    expect(snapshot.children[streamActorId(a.streamId)]?.getSnapshot().value).toBe('failed');
-    expect(snapshot.children[streamActorId(b.streamId)]?.getSnapshot().value).toEqual({ active: 'subscribing' });
+    expect(streamActorOf(snapshot, a.streamId)?.getSnapshot().value).toBe('failed');
+    expect(streamActorOf(snapshot, b.streamId)?.getSnapshot().value).toEqual({ active: 'subscribing' });
     expect(snapshot.context.notice).toBeNull();
   });
 
@@ -295,6 +296,35 @@ describe('failures', () => {
     call.actor.send({ type: 'user.dismiss' });
     expect(call.actor.getSnapshot().value).toBe('idle');
     expect(call.actor.getSnapshot().context.error).toBeNull();
+  });
+
+  it('tells the person when the token request takes too long', () => {
+    vi.useFakeTimers();
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    const request = call.lastTokenRequest();
+    vi.advanceTimersByTime(20_000);
+    expect(call.actor.getSnapshot().value).toBe('failed');
+    expect(call.actor.getSnapshot().context.error?.kind).toBe('unreachable');
+    expect(request.signal.aborted).toBe(true);
+  });
+
+  it('tells the person when connecting takes too long, and drops the half-made session', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    vi.useFakeTimers();
+    // Entering `connecting` started its timer before fake timers; rejoin to start a fake one.
+    call.lastSession().emit({ type: 'session.connectFailed', error: { kind: 'connectFailed', message: 'x' } });
+    call.actor.send({ type: 'user.retry' });
+    call.lastTokenRequest().resolve('tok2');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.actor.getSnapshot().value).toEqual({ session: 'connecting' });
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(call.actor.getSnapshot().value).toBe('failed');
+    expect(call.actor.getSnapshot().context.error?.kind).toBe('connectFailed');
+    expect(call.lastSession().stopped).toBe(true);
   });
 
   it('a refused token at connect ends in failed and stops the session actor', async () => {

@@ -62,15 +62,29 @@ describe('a stream actor', () => {
     expect(stream.actor.getSnapshot().context.warning).toMatch(/unstable/);
   });
 
-  it.each([
-    ['ICE_CONNECTION_FAILED', 'The connection to this video failed. Try again.'],
-    ['NO_STREAM_PLAYING_EVENT', 'No video arrived from this participant. Try again.'],
-  ])('fails on %s with a message', (name, message) => {
+  it('fails on ICE_CONNECTION_FAILED with a message', () => {
     const stream = startStream();
     stream.current().emit({ type: 'subscriber.subscribed' });
-    stream.actor.send({ type: 'stream.exception', name, message: 'raw' });
+    stream.actor.send({ type: 'stream.exception', name: 'ICE_CONNECTION_FAILED', message: 'raw' });
     expect(stream.actor.getSnapshot().value).toBe('failed');
-    expect(stream.actor.getSnapshot().context.error).toBe(message);
+    expect(stream.actor.getSnapshot().context.error).toBe('The connection to this video failed. Try again.');
+  });
+
+  it('keeps waiting on NO_STREAM_PLAYING_EVENT, and plays when media arrives late', () => {
+    const stream = startStream();
+    stream.current().emit({ type: 'subscriber.subscribed' });
+    stream.actor.send({ type: 'stream.exception', name: 'NO_STREAM_PLAYING_EVENT', message: 'raw' });
+    expect(stream.actor.getSnapshot().value).toEqual({ active: 'waitingForMedia' });
+    expect(stream.actor.getSnapshot().context.warning).toBe('Waiting for video from this participant…');
+    stream.current().emit({ type: 'subscriber.playing' });
+    expect(stream.actor.getSnapshot().value).toEqual({ active: 'playing' });
+    expect(stream.actor.getSnapshot().context.warning).toBeNull();
+  });
+
+  it('plays even when media arrives before the subscription is confirmed', () => {
+    const stream = startStream();
+    stream.current().emit({ type: 'subscriber.playing' });
+    expect(stream.actor.getSnapshot().value).toEqual({ active: 'playing' });
   });
 
   it('unsubscribes when stopped', () => {

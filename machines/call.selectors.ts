@@ -1,0 +1,52 @@
+// What the views ask of a call snapshot, in one place, so components stay free of state names
+// and the words for each step live beside the machine they describe.
+import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+import type { CallMachine } from './call.machine.ts';
+import { streamActorId } from './call.types.ts';
+import type { streamMachine } from './stream.machine.ts';
+
+export type CallSnapshot = SnapshotFrom<CallMachine>;
+export type StreamActorRef = ActorRefFrom<typeof streamMachine>;
+
+/** Which screen a person sees. */
+export type CallScreen = 'form' | 'joining' | 'call' | 'failed' | 'ended';
+
+export function screenOf(snapshot: CallSnapshot): CallScreen {
+  if (snapshot.matches('fetchingToken')) return 'joining';
+  if (snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' })) return 'joining';
+  if (snapshot.matches('session')) return 'call';
+  if (snapshot.matches('failed')) return 'failed';
+  if (snapshot.matches('ended')) return 'ended';
+  return 'form';
+}
+
+/** The progress line while joining, worded from the state. */
+export function joiningStep(snapshot: CallSnapshot): string | null {
+  if (snapshot.matches('fetchingToken')) return 'Getting a token…';
+  if (snapshot.matches({ session: 'connecting' })) return 'Connecting…';
+  if (snapshot.matches({ session: 'publishing' })) return 'Starting your camera…';
+  return null;
+}
+
+export const isLeaving = (snapshot: CallSnapshot): boolean => snapshot.matches({ session: 'leaving' });
+export const isReconnecting = (snapshot: CallSnapshot): boolean =>
+  snapshot.matches({ session: { inCall: 'reconnecting' } });
+export const isPublishFailed = (snapshot: CallSnapshot): boolean => snapshot.matches({ session: 'publishFailed' });
+
+/** The actor that owns a remote stream, while it exists. */
+export function streamActorOf(snapshot: CallSnapshot, streamId: string): StreamActorRef | undefined {
+  return (snapshot.children as Record<string, unknown>)[streamActorId(streamId)] as StreamActorRef | undefined;
+}
+
+/**
+ * The stream shown large: the one picked, else your own, else (if you publish nothing) the first
+ * remote one. `'self'` stands for your own camera.
+ */
+export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string } | null {
+  const { mainStreamId, ownStreamId, remoteStreams, nickname } = snapshot.context;
+  const picked = mainStreamId ? remoteStreams.find((s) => s.streamId === mainStreamId) : undefined;
+  if (picked) return { key: picked.streamId, nickname: picked.nickname };
+  if (ownStreamId) return { key: 'self', nickname };
+  const first = remoteStreams[0];
+  return first ? { key: first.streamId, nickname: first.nickname } : null;
+}
