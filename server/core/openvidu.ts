@@ -1,0 +1,478 @@
+// The OpenVidu CE semantics: sessions, tokens, participants, streams, and the notifications each
+// change sends, in the order the real server sends them. REST routes and JSON-RPC handlers both
+// call in here; media goes to the SFU.
+import { OPENVIDU_VERSION, type SubscribeFlow } from '../config.ts';
+import { newConnectionId, newRpcSessionId, newSessionId, newStreamId, newTokenId } from '../ids.ts';
+import type { Logger } from '../log.ts';
+import { RpcCodes, RpcError } from '../rpc/errors.ts';
+import type { Sfu } from '../sfu/sfu.ts';
+import {
+  fullMetadata,
+  participantsOf,
+  type ClientChannel,
+  type Connection,
+  type ConnectionProperties,
+  type Participant,
+  type Session,
+  type SessionProperties,
+  type StreamInfo,
+} from './model.ts';
+
+export interface CoreOptions {
+  sfu: Sfu;
+  logger: Logger;
+  /** ws(s)://host:port that tokens point at. */
+  tokenBaseUrl: () => string;
+  reconnectionWindowMs: number;
+  subscribeFlow: SubscribeFlow;
+}
+
+export interface PublishParams {
+  sdpOffer: string;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  audioActive: boolean;
+  videoActive: boolean;
+  typeOfVideo: string | null;
+  frameRate: number;
+  videoDimensions: string | null;
+  filter: Record<string, unknown>;
+}
+
+/** How long an evicted browser gets to close its own socket before we do (closing first looks like a network drop to it). */
+const EVICTED_SOCKET_GRACE_MS = 10_000;
+
+function streamObject(stream: StreamInfo): Record<string, unknown> {
+  return {
+    id: stream.id,
+    createdAt: stream.createdAt,
+    hasAudio: stream.hasAudio,
+    hasVideo: stream.hasVideo,
+    audioActive: stream.audioActive,
+    videoActive: stream.videoActive,
+    typeOfVideo: stream.typeOfVideo,
+    frameRate: stream.frameRate,
+    videoDimensions: stream.videoDimensions,
+    filter: stream.filter,
+  };
+}
+
+/** A remote participant as joinRoom's `value[]` lists it: never a `role`, `streams` only when publishing. */
+function remoteParticipant(connection: Connection): Record<string, unknown> {
+  const p = connection.participant as Participant;
+  return {
+    id: connection.id,
+    createdAt: p.activeAt,
+    metadata: fullMetadata(connection),
+    ...(p.publisher ? { streams: [streamObject(p.publisher)] } : {}),
+  };
+}
+
+/** The nickname for log lines: openvidu tutorials send {"clientData":"Alice"}. */
+function displayName(clientData: string): string {
+  try {
+    const parsed = JSON.parse(clientData) as unknown;
+    if (parsed && typeof parsed === 'object' && 'clientData' in parsed) return String((parsed as { clientData: unknown }).clientData);
+  } catch {
+    // not JSON: the raw text is the name
+  }
+  return clientData;
+}
+
+export class OpenViduCore {
+  readonly sessions = new Map<string, Session>();
+  private readonly tokens = new Map<string, Connection>();
+  private readonly byRpcSession = new Map<string, Connection>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly options: CoreOptions) {}
+
+  private log(line: string): void {
+    this.options.logger(line);
+  }
+
+  // ---- sessions and connections (REST) ----
+
+  /** Returns undefined when the custom id is taken (REST answers 409). */
+  createSession(props: SessionProperties): Session | undefined {
+    const id = props.customSessionId || newSessionId();
+    if (this.sessions.has(id)) return undefined;
+    const session: Session = { id, createdAt: Date.now(), props, connections: new Map() };
+    this.sessions.set(id, session);
+    this.log(`session ${id} created`);
+    return session;
+  }
+
+  createConnection(session: Session, props: ConnectionProperties): Connection {
+    const id = newConnectionId();
+    const token = `${this.options.tokenBaseUrl()}?sessionId=${encodeURIComponent(session.id)}&token=${newTokenId()}`;
+    const connection: Connection = { id, sessionId: session.id, token, createdAt: Date.now(), props, participant: null };
+    session.connections.set(id, connection);
+    this.tokens.set(token, connection);
+    return connection;
+  }
+
+  isActive(session: Session): boolean {
+    return participantsOf(session).length > 0;
+  }
+
+  /** REST DELETE of a session: every participant is evicted, then the session is gone. */
+  closeSession(session: Session): void {
+    for (const connection of participantsOf(session)) this.removeParticipant(connection, 'sessionClosedByServer', true);
+    this.dropSession(session, 'closed by the REST API');
+  }
+
+  /** REST DELETE of a connection: a pending one loses its token, an active one is evicted. */
+  deleteConnection(connection: Connection): void {
+    if (connection.participant) {
+      this.removeParticipant(connection, 'forceDisconnectByServer', true);
+      return;
+    }
+    this.tokens.delete(connection.token);
+    this.sessions.get(connection.sessionId)?.connections.delete(connection.id);
+  }
+
+  private dropSession(session: Session, why: string): void {
+    if (!this.sessions.has(session.id)) return;
+    for (const connection of session.connections.values()) this.tokens.delete(connection.token);
+    session.connections.clear();
+    this.sessions.delete(session.id);
+    this.log(`session ${session.id} closed (${why})`);
+  }
+
+  findStreamOwner(session: Session, streamId: string): Connection | undefined {
+    return participantsOf(session).find((c) => c.participant?.publisher?.id === streamId);
+  }
+
+  // ---- joining, leaving, reconnecting (JSON-RPC) ----
+
+  join(
+    params: { token: string; sessionId: string; platform: string; metadata: string },
+    channel: ClientChannel,
+    ip: string,
+  ): { connection: Connection; result: Record<string, unknown> } {
+    const connection = this.tokens.get(params.token);
+    if (!connection) {
+      if (!this.sessions.has(params.sessionId)) {
+        throw new RpcError(RpcCodes.ROOM_NOT_FOUND, `Unable to join session ${params.sessionId}. Session ${params.sessionId} cannot be found`);
+      }
+      throw new RpcError(RpcCodes.USER_UNAUTHORIZED, `Unable to join session ${params.sessionId}. Token ${params.token} is not valid`);
+    }
+    const session = this.sessions.get(connection.sessionId);
+    if (!session) throw new RpcError(RpcCodes.ROOM_CLOSED, `Unable to join session ${connection.sessionId}. The session is closed`);
+    // Single use: the real server removes the token on the first joinRoom.
+    this.tokens.delete(params.token);
+    const existing = participantsOf(session);
+    const participant: Participant = {
+      rpcSessionId: newRpcSessionId(),
+      channel,
+      clientData: params.metadata,
+      platform: params.platform,
+      ip,
+      activeAt: Date.now(),
+      publisher: null,
+      subscriptions: new Map(),
+      reconnectTimer: undefined,
+    };
+    connection.participant = participant;
+    this.byRpcSession.set(participant.rpcSessionId, connection);
+    const joined = { id: connection.id, createdAt: participant.activeAt, metadata: fullMetadata(connection) };
+    for (const other of existing) other.participant?.channel?.notify('participantJoined', joined);
+    this.log(`participant ${connection.id} joined ${session.id} as "${displayName(params.metadata)}" (${connection.props.role})`);
+    const result = {
+      id: connection.id,
+      finalUserId: connection.id,
+      createdAt: participant.activeAt,
+      metadata: fullMetadata(connection),
+      value: existing.map(remoteParticipant),
+      session: session.id,
+      version: OPENVIDU_VERSION,
+      mediaServer: this.options.subscribeFlow === 'server-offer' ? 'mediasoup' : 'kurento',
+      videoSimulcast: false,
+      record: connection.props.record,
+      role: connection.props.role,
+      customIceServers: connection.props.customIceServers,
+      // Kurento's JSON-RPC layer adds this; the browser presents it again on `connect`.
+      sessionId: participant.rpcSessionId,
+    };
+    return { connection, result };
+  }
+
+  leave(connection: Connection): void {
+    this.removeParticipant(connection, 'disconnect', false);
+  }
+
+  /** Removes a participant: participantLeft to the others, participantEvicted to all when forced,
+   * media torn down, and the session closed when it was the last one. */
+  removeParticipant(connection: Connection, reason: string, evicted: boolean): void {
+    const participant = connection.participant;
+    const session = this.sessions.get(connection.sessionId);
+    if (!participant || !session) return;
+    if (participant.reconnectTimer) clearTimeout(participant.reconnectTimer);
+    const everyone = participantsOf(session);
+    const others = everyone.filter((c) => c !== connection);
+    for (const other of others) other.participant?.channel?.notify('participantLeft', { connectionId: connection.id, reason });
+    if (evicted) {
+      for (const c of everyone) c.participant?.channel?.notify('participantEvicted', { connectionId: connection.id, reason });
+      const channel = participant.channel;
+      if (channel) this.later(EVICTED_SOCKET_GRACE_MS, () => channel.close(4000, 'Evicted'));
+    }
+    for (const other of others) other.participant?.subscriptions.delete(connection.id);
+    void this.options.sfu.closeParticipant(connection.id);
+    connection.participant = null;
+    participant.channel = null;
+    this.byRpcSession.delete(participant.rpcSessionId);
+    session.connections.delete(connection.id);
+    this.log(`participant ${connection.id} left ${session.id} (${reason})`);
+    if (participantsOf(session).length === 0) this.dropSession(session, 'last participant left');
+  }
+
+  /** The socket went away without leaveRoom: keep the participant for the reconnection window. */
+  channelLost(connection: Connection, channel: ClientChannel): void {
+    const participant = connection.participant;
+    if (this.closed || !participant || participant.channel !== channel) return;
+    participant.channel = null;
+    this.log(`participant ${connection.id} lost its connection; ${this.options.reconnectionWindowMs} ms to reconnect`);
+    participant.reconnectTimer = setTimeout(() => {
+      participant.reconnectTimer = undefined;
+      this.removeParticipant(connection, 'networkDisconnect', false);
+    }, this.options.reconnectionWindowMs);
+    participant.reconnectTimer.unref();
+  }
+
+  /** No ping within the watchdog timeout: gone for good, as Kurento's PingWatchdog decides. */
+  pingTimeout(connection: Connection, channel: ClientChannel): void {
+    if (connection.participant?.channel !== channel) return;
+    this.removeParticipant(connection, 'networkDisconnect', false);
+  }
+
+  reconnect(rpcSessionId: string, channel: ClientChannel): Connection {
+    const connection = this.byRpcSession.get(rpcSessionId);
+    const participant = connection?.participant;
+    if (!connection || !participant) throw new RpcError(RpcCodes.RECONNECTION_ERROR, 'reconnection error');
+    if (participant.reconnectTimer) clearTimeout(participant.reconnectTimer);
+    participant.reconnectTimer = undefined;
+    const previous = participant.channel;
+    participant.channel = channel;
+    if (previous && previous !== channel) previous.close(4000, 'Replaced by a reconnection');
+    this.log(`participant ${connection.id} reconnected to ${connection.sessionId}`);
+    return connection;
+  }
+
+  // ---- media ----
+
+  private sessionOf(connection: Connection): Session {
+    const session = this.sessions.get(connection.sessionId);
+    if (!session || !connection.participant) throw new RpcError(RpcCodes.USER_NOT_FOUND, 'No connection found for this participant');
+    return session;
+  }
+
+  async publish(connection: Connection, params: PublishParams): Promise<Record<string, unknown>> {
+    const session = this.sessionOf(connection);
+    const participant = connection.participant as Participant;
+    if (connection.props.role === 'SUBSCRIBER') {
+      throw new RpcError(RpcCodes.USER_UNAUTHORIZED, `Unable to publish: connection ${connection.id} has role SUBSCRIBER`);
+    }
+    if (participant.publisher) throw new RpcError(RpcCodes.ALREADY_PUBLISHING, `Connection ${connection.id} is already publishing`);
+    const sdpAnswer = await this.sdp(() => this.options.sfu.publish(connection.id, params.sdpOffer));
+    if (connection.participant !== participant) {
+      await this.options.sfu.closeParticipant(connection.id);
+      throw new RpcError(RpcCodes.USER_NOT_FOUND, 'The participant left while publishing');
+    }
+    const stream: StreamInfo = {
+      id: newStreamId(params.typeOfVideo ?? undefined, params.hasVideo, connection.id),
+      createdAt: Date.now(),
+      hasAudio: params.hasAudio,
+      hasVideo: params.hasVideo,
+      audioActive: params.audioActive,
+      videoActive: params.videoActive,
+      typeOfVideo: params.typeOfVideo,
+      frameRate: params.frameRate,
+      videoDimensions: params.videoDimensions,
+      filter: params.filter,
+    };
+    participant.publisher = stream;
+    const published = { id: connection.id, streams: [streamObject(stream)] };
+    for (const other of participantsOf(session)) if (other !== connection) other.participant?.channel?.notify('participantPublished', published);
+    const kinds = [params.hasAudio ? 'audio' : '', params.hasVideo ? 'video' : ''].filter(Boolean).join('+');
+    this.log(`participant ${connection.id} published ${stream.id} (${kinds}) in ${session.id}`);
+    return { sdpAnswer, id: stream.id, createdAt: stream.createdAt };
+  }
+
+  /** reconnectStream for the own publisher: a new offer for the same stream id. */
+  async republish(connection: Connection, sdpOffer: string): Promise<Record<string, unknown>> {
+    this.sessionOf(connection);
+    const stream = connection.participant?.publisher;
+    if (!stream) throw new RpcError(RpcCodes.USER_NOT_STREAMING, `Connection ${connection.id} is not publishing`);
+    const sdpAnswer = await this.sdp(() => this.options.sfu.publish(connection.id, sdpOffer));
+    return { sdpAnswer, id: stream.id, createdAt: stream.createdAt };
+  }
+
+  unpublish(connection: Connection, reason: string, notifyOwner: boolean): void {
+    const session = this.sessionOf(connection);
+    const participant = connection.participant as Participant;
+    if (!participant.publisher) throw new RpcError(RpcCodes.USER_NOT_STREAMING, `Connection ${connection.id} is not publishing`);
+    const streamId = participant.publisher.id;
+    participant.publisher = null;
+    for (const other of participantsOf(session)) {
+      other.participant?.subscriptions.delete(connection.id);
+      if (other !== connection || notifyOwner) {
+        other.participant?.channel?.notify('participantUnpublished', { connectionId: connection.id, reason });
+      }
+    }
+    void this.options.sfu.closePublisher(connection.id);
+    this.log(`participant ${connection.id} unpublished ${streamId} (${reason})`);
+  }
+
+  /** The publisher of `sender`, which the browser gives as a streamId (subscribe) or a connectionId (unsubscribe). */
+  private publisherOf(session: Session, sender: string): Connection {
+    const connectionId = sender.startsWith('str_') ? sender.slice(sender.lastIndexOf('con_')) : sender;
+    const owner = session.connections.get(connectionId);
+    if (!owner?.participant) throw new RpcError(RpcCodes.TRANSPORT_ERROR, `Sender ${sender} not found in session ${session.id}`);
+    const stream = owner.participant.publisher;
+    if (!stream || (sender.startsWith('str_') && stream.id !== sender)) {
+      throw new RpcError(RpcCodes.USER_NOT_STREAMING, `Sender ${sender} is not publishing`);
+    }
+    return owner;
+  }
+
+  async subscribe(connection: Connection, sender: string, sdpOffer: string): Promise<Record<string, unknown>> {
+    const session = this.sessionOf(connection);
+    const owner = this.publisherOf(session, sender);
+    const sdpAnswer = await this.sdp(() => this.options.sfu.subscribeWithOffer(connection.id, owner.id, sdpOffer));
+    this.recordSubscription(connection, owner);
+    return { sdpAnswer };
+  }
+
+  async prepareSubscription(connection: Connection, sender: string): Promise<Record<string, unknown>> {
+    const session = this.sessionOf(connection);
+    const owner = this.publisherOf(session, sender);
+    const sdpOffer = await this.sdp(() => this.options.sfu.prepareSubscription(connection.id, owner.id));
+    return { sdpOffer };
+  }
+
+  async completeSubscription(connection: Connection, sender: string, sdpAnswer: string): Promise<Record<string, unknown>> {
+    const session = this.sessionOf(connection);
+    const owner = this.publisherOf(session, sender);
+    await this.sdp(() => this.options.sfu.completeSubscription(connection.id, owner.id, sdpAnswer));
+    this.recordSubscription(connection, owner);
+    return {};
+  }
+
+  private recordSubscription(connection: Connection, owner: Connection): void {
+    const stream = owner.participant?.publisher;
+    if (!connection.participant || !stream) return;
+    const isNew = !connection.participant.subscriptions.has(owner.id);
+    connection.participant.subscriptions.set(owner.id, { streamId: stream.id, createdAt: Date.now() });
+    if (isNew) this.log(`participant ${connection.id} subscribed to ${stream.id}`);
+  }
+
+  async unsubscribe(connection: Connection, sender: string): Promise<void> {
+    this.sessionOf(connection);
+    const publisherId = sender.startsWith('str_') ? sender.slice(sender.lastIndexOf('con_')) : sender;
+    connection.participant?.subscriptions.delete(publisherId);
+    await this.options.sfu.closeEndpoint(connection.id, publisherId);
+  }
+
+  addIceCandidate(connection: Connection, endpointName: string, candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }): void {
+    this.sessionOf(connection);
+    this.options.sfu.addIceCandidate(connection.id, endpointName, candidate);
+  }
+
+  /** SDP failures become error 302, as in OpenVidu, instead of an internal error. */
+  private async sdp<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      throw new RpcError(RpcCodes.SDP_ERROR, `SDP error: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- stream properties and signals ----
+
+  streamPropertyChanged(connection: Connection, property: string, newValue: unknown, reason: string): void {
+    const session = this.sessionOf(connection);
+    const stream = connection.participant?.publisher;
+    if (!stream) throw new RpcError(RpcCodes.USER_NOT_STREAMING, `Connection ${connection.id} is not publishing`);
+    if (property === 'audioActive' && typeof newValue === 'boolean') stream.audioActive = newValue;
+    if (property === 'videoActive' && typeof newValue === 'boolean') stream.videoActive = newValue;
+    if (property === 'videoDimensions' && typeof newValue === 'string') stream.videoDimensions = newValue;
+    // The real server sends Gson's toString() of the value: "true" for a boolean, a double-encoded
+    // string for videoDimensions; only `filter` travels as an object.
+    const sent = property === 'filter' ? newValue : JSON.stringify(newValue);
+    const params = { connectionId: connection.id, streamId: stream.id, property, newValue: sent, reason };
+    for (const other of participantsOf(session)) if (other !== connection) other.participant?.channel?.notify('streamPropertyChanged', params);
+  }
+
+  /** Signals: an empty or absent `to` means everyone, the sender included. Throws on unknown recipients. */
+  signal(session: Session, from: string | undefined, to: string[], type: string | undefined, data: string | undefined): void {
+    const participants = participantsOf(session);
+    const recipients = to.length === 0 ? participants : to.map((id) => participants.find((c) => c.id === id));
+    if (recipients.some((c) => c === undefined)) {
+      throw new RpcError(RpcCodes.SIGNAL_TO_INVALID, `Signal "to" names a connection that is not in session ${session.id}`);
+    }
+    const params: Record<string, unknown> = {};
+    if (data !== undefined) params.data = data;
+    if (type !== undefined) params.type = type;
+    if (from !== undefined) params.from = from;
+    for (const c of recipients) c?.participant?.channel?.notify('sendMessage', params);
+  }
+
+  sessionOfConnection(connection: Connection): Session {
+    return this.sessionOf(connection);
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Shutdown: every timer cleared, every participant gone without notifications. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const session of this.sessions.values()) {
+      for (const connection of participantsOf(session)) {
+        if (connection.participant?.reconnectTimer) clearTimeout(connection.participant.reconnectTimer);
+      }
+    }
+    this.sessions.clear();
+    this.tokens.clear();
+    this.byRpcSession.clear();
+    await this.options.sfu.close();
+  }
+
+  /** For /test/state: what is still held. */
+  snapshot(): Record<string, unknown> {
+    const sessions = [...this.sessions.values()].map((session) => ({
+      id: session.id,
+      pendingConnections: [...session.connections.values()].filter((c) => !c.participant).length,
+      participants: participantsOf(session).map((c) => ({
+        id: c.id,
+        role: c.props.role,
+        connected: Boolean(c.participant?.channel),
+        publishing: c.participant?.publisher?.id ?? null,
+        subscriptions: [...(c.participant?.subscriptions.values() ?? [])].map((s) => s.streamId),
+      })),
+    }));
+    const participants = sessions.flatMap((s) => s.participants);
+    return {
+      sessions,
+      counts: {
+        sessions: sessions.length,
+        participants: participants.length,
+        publishers: participants.filter((p) => p.publishing).length,
+        subscribers: participants.reduce((n, p) => n + p.subscriptions.length, 0),
+        openPeerConnections: this.options.sfu.openPeerConnections,
+        pendingTokens: this.tokens.size,
+      },
+    };
+  }
+}

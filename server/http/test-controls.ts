@@ -1,0 +1,35 @@
+// Routes that only exist with --test-controls: they let browser tests cause what is hard to cause
+// from a page (a dropped socket, a server that refuses reconnection) and check that nothing is
+// left behind. Without the flag the router never reaches this file and /test/* is a 404.
+import { readJsonObject } from './body.ts';
+import type { Route } from './context.ts';
+import { HttpError, sendEmpty, sendJson } from './respond.ts';
+
+export const testControlRoutes: Route = async (req, res, segments, ctx) => {
+  if (segments[0] !== 'test') return false;
+  const method = req.method ?? 'GET';
+
+  if (segments[1] === 'state' && segments.length === 2 && method === 'GET') {
+    sendJson(res, 200, { ...ctx.core.snapshot(), openSockets: ctx.sockets.openSockets });
+    return true;
+  }
+
+  if (segments[1] === 'connections' && segments[3] === 'drop-socket' && segments.length === 4 && method === 'POST') {
+    const connectionId = segments[2] ?? '';
+    if (!ctx.sockets.dropSocketOf(connectionId)) throw new HttpError(404, `No open socket for ${connectionId}`);
+    sendEmpty(res, 204);
+    return true;
+  }
+
+  if (segments[1] === 'refuse-websockets' && segments.length === 2 && method === 'POST') {
+    const { ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
+      throw new HttpError(400, "Body must be {\"ms\": <0..600000>}");
+    }
+    ctx.sockets.refuseNewSockets(ms);
+    sendEmpty(res, 204);
+    return true;
+  }
+
+  throw new HttpError(404, 'Not found', true);
+};

@@ -1,0 +1,71 @@
+// The programmatic entry point: start a server in-process (tests, the start script) and close it.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { resolveOptions, type ServerOptions } from './config.ts';
+import { OpenViduCore } from './core/openvidu.ts';
+import { createRequestHandler } from './http/router.ts';
+import { consoleLogger } from './log.ts';
+import { RpcSocketServer } from './rpc/socket-server.ts';
+import { Sfu } from './sfu/sfu.ts';
+import { makeSelfSignedCertificate } from './tls.ts';
+
+export type { ServerOptions, SubscribeFlow } from './config.ts';
+
+export interface RunningServer {
+  /** The public URL (what tokens and /config/openvidu-publicurl report). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOpenViduServer(input: ServerOptions = {}): Promise<RunningServer> {
+  const options = resolveOptions(input, consoleLogger);
+  const sfu = new Sfu({ loopbackOnly: options.loopbackOnly, extraAddresses: options.iceAddresses });
+  let publicUrl = '';
+  const core = new OpenViduCore({
+    sfu,
+    logger: options.logger,
+    // Tokens point at the WebSocket of the public URL: http → ws, https → wss, no trailing slash.
+    tokenBaseUrl: () => publicUrl.replace(/^http/, 'ws').replace(/\/+$/, ''),
+    reconnectionWindowMs: options.reconnectionWindowMs,
+    subscribeFlow: options.subscribeFlow,
+  });
+  const sockets = new RpcSocketServer({
+    core,
+    logger: options.logger,
+    maxFrameBytes: options.maxFrameBytes,
+    pingTimeoutMs: options.pingTimeoutMs,
+  });
+  const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl });
+
+  const server: Server = options.tls
+    ? createHttpsServer(await makeSelfSignedCertificate(options.iceAddresses), handler)
+    : createHttpServer(handler);
+  server.on('upgrade', (request, socket, head) => sockets.handleUpgrade(request, socket, head));
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  publicUrl = (options.publicUrl ?? `${options.tls ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
+  options.logger(`OpenVidu-compatible server on ${publicUrl} (secret ${options.secret === 'MY_SECRET' ? 'MY_SECRET' : 'set'}, ` +
+    `${options.loopbackOnly ? 'loopback-only ICE' : 'host ICE'}, ${options.subscribeFlow} subscribe flow)`);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await sockets.close();
+      await core.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })();
+    return closing;
+  };
+  return { url: publicUrl, port, close };
+}

@@ -1,0 +1,62 @@
+// How the SFU makes werift peer connections: which codecs, which header extensions, which ICE
+// addresses. One place, so the publisher and subscriber legs cannot drift apart.
+import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useFIR } from 'werift';
+import { candidateAddress, keepOnlyLoopbackCandidates } from './sdp.ts';
+
+export interface IcePolicy {
+  /** Only 127.0.0.1: what tests use, and the only address Chromium offers with loopback allowed. */
+  loopbackOnly: boolean;
+  /** Extra host addresses to announce (e.g. the LAN address a phone should use). */
+  extraAddresses: string[];
+}
+
+export function opusCodec(): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 });
+}
+
+export function videoCodec(mimeType: string, parameters?: string): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType,
+    clockRate: 90000,
+    // No goog-remb / transport-cc: werift's feedback drove Chromium down to 320x240; the bitrate
+    // hints in the answer keep 640x480@30 instead.
+    rtcpFeedback: [useNACK(), usePLI(), useFIR()],
+    ...(parameters ? { parameters } : {}),
+  });
+}
+
+export interface PeerCodecs {
+  audio: RTCRtpCodecParameters[];
+  video: RTCRtpCodecParameters[];
+}
+
+export function createPeer(policy: IcePolicy, codecs: PeerCodecs): RTCPeerConnection {
+  const loopback = policy.loopbackOnly;
+  return new RTCPeerConnection({
+    codecs,
+    // Header extensions are negotiated per leg; we negotiate none so nothing stale is forwarded and
+    // transport-cc never drives the publisher's bitrate down.
+    headerExtensions: { audio: [], video: [] },
+    iceServers: [],
+    iceUseIpv4: !loopback,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: loopback ? ['127.0.0.1'] : policy.extraAddresses,
+  });
+}
+
+/** werift puts gathered candidates into localDescription; waiting for them means the browser gets
+ * a complete SDP and we need not trickle (host candidates only, so it is quick). */
+export async function localSdpWithCandidates(pc: RTCPeerConnection, policy: IcePolicy): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await pc.iceGatheringStateChange.watch((state) => state === 'complete', 5000).catch(() => undefined);
+  }
+  const sdp = pc.localDescription?.sdp ?? '';
+  return policy.loopbackOnly ? keepOnlyLoopbackCandidates(sdp) : sdp;
+}
+
+/** A browser candidate we should try: in loopback-only mode only 127.0.0.1 ones. */
+export function acceptsRemoteCandidate(policy: IcePolicy, candidate: string): boolean {
+  if (!candidate) return false;
+  if (!policy.loopbackOnly) return true;
+  return candidateAddress(candidate) === '127.0.0.1';
+}

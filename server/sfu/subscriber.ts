@@ -1,0 +1,88 @@
+// A subscriber leg: one peer connection per (subscriber, publisher) pair, as Kurento does, that
+// sends the publisher's packets with the same codec. Either the browser offers (OpenVidu CE) or
+// we do (OpenVidu with mediasoup).
+import { RTCRtpCodecParameters, type RTCRtpSender } from 'werift';
+import { PeerEndpoint } from './endpoint.ts';
+import { createPeer, localSdpWithCandidates, type IcePolicy } from './peer.ts';
+import type { ForwardTarget, MediaKind, PublisherEndpoint } from './publisher.ts';
+
+/** A fresh copy without the payload type: each leg numbers its payloads itself. */
+function sameCodec(codec: RTCRtpCodecParameters | undefined): RTCRtpCodecParameters[] {
+  if (!codec) return [];
+  return [
+    new RTCRtpCodecParameters({
+      mimeType: codec.mimeType,
+      clockRate: codec.clockRate,
+      ...(codec.channels ? { channels: codec.channels } : {}),
+      ...(codec.parameters ? { parameters: codec.parameters } : {}),
+      rtcpFeedback: codec.rtcpFeedback,
+    }),
+  ];
+}
+
+const PSFB_FIR = 4;
+
+export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
+  private readonly senders = new Map<MediaKind, RTCRtpSender>();
+
+  constructor(
+    policy: IcePolicy,
+    private readonly publisher: PublisherEndpoint,
+  ) {
+    super(
+      createPeer(policy, {
+        audio: sameCodec(publisher.codecs.get('audio')),
+        video: sameCodec(publisher.codecs.get('video')),
+      }),
+      policy,
+    );
+    // Audio first, then video: the order openvidu-browser itself uses for its transceivers.
+    for (const kind of ['audio', 'video'] as const) {
+      if (!publisher.codecs.has(kind)) continue;
+      const transceiver = this.pc.addTransceiver(kind, { direction: 'sendonly' });
+      this.senders.set(kind, transceiver.sender);
+      if (kind === 'video') this.relayKeyframeRequests(transceiver.sender);
+    }
+    // Chromium's VP8 sends no periodic keyframes: a new viewer needs one to start decoding.
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') publisher.requestKeyframe();
+    });
+    publisher.attach(this);
+  }
+
+  private relayKeyframeRequests(sender: RTCRtpSender): void {
+    sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
+    sender.onRtcp.subscribe((packet) => {
+      const feedback = (packet as { feedback?: { count?: number } }).feedback;
+      if (packet.type === 206 && feedback?.count === PSFB_FIR) this.publisher.requestKeyframe();
+    });
+  }
+
+  /** Client-offer flow: the browser's recvonly offer in, our sendonly answer out. */
+  async answer(offer: string): Promise<string> {
+    await this.setRemote('offer', offer);
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return localSdpWithCandidates(this.pc, this.policy);
+  }
+
+  /** Server-offer flow, first half. */
+  async offer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return localSdpWithCandidates(this.pc, this.policy);
+  }
+
+  /** Server-offer flow, second half. */
+  async acceptAnswer(answer: string): Promise<void> {
+    await this.setRemote('answer', answer);
+  }
+
+  forward(kind: MediaKind, packet: Buffer): void {
+    if (this.closed) return;
+    this.senders.get(kind)?.sendRtp(packet).catch(() => undefined);
+  }
+
+  override async close(): Promise<void> {
+    this.publisher.detach(this);
+    await super.close();
+  }
+}
