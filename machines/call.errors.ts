@@ -29,7 +29,9 @@ export function toCallError(error: unknown): CallError {
   if (typeof error === 'object' && error !== null) {
     const { kind, message } = error as { kind?: unknown; message?: unknown };
     if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof message === 'string') {
-      return error as CallError;
+      // Copied field by field: the rejection may be an Error instance, and context keeps plain data.
+      const { device } = error as { device?: CallError['device'] };
+      return device ? { kind: kind as CallErrorKind, message, device } : { kind: kind as CallErrorKind, message };
     }
     if (typeof message === 'string' && message) return { kind: 'unexpected', message };
   }

@@ -1,0 +1,19 @@
+// The one door to openvidu-browser. main.ts builds the actors here and provides them to the
+// machines; the views get only `attachVideo`, never a library object.
+import { MediaRegistry, type MediaKey } from './media-registry.ts';
+import { createSessionActor } from './session.actor.ts';
+import { createSubscriberActor } from './subscriber.actor.ts';
+
+export type { MediaKey } from './media-registry.ts';
+
+/** Show a stream in a Svelte-owned <video>; returns the function that stops showing it. */
+export type AttachVideo = (video: HTMLVideoElement, key: MediaKey) => () => void;
+
+export function createOpenViduActors() {
+  const media = new MediaRegistry();
+  return {
+    openviduSession: createSessionActor(media),
+    subscriber: createSubscriberActor(media),
+    attachVideo: ((video, key) => media.attach(key, video)) satisfies AttachVideo as AttachVideo,
+  };
+}

@@ -1,0 +1,176 @@
+// The actor that owns one OpenVidu Session (and our Publisher) for the call machine. It turns the
+// library's promises and events into the machine's typed events, and the machine's commands
+// (publish, leave) into library calls. Whatever path the call takes, stopping this actor
+// disconnects: a connect that resolves after the person left is disconnected at once.
+import type { OpenVidu, Publisher, Session } from 'openvidu-browser';
+import { fromCallback } from 'xstate';
+import type {
+  MediaChoice,
+  PublisherEvent,
+  SessionActorInput,
+  SessionCommand,
+  SessionEvent,
+} from '../../machines/call.types.ts';
+import { nicknameFromConnectionData } from './connection-data.ts';
+import { busyDevice, refusedDevice } from './device-probe.ts';
+import { connectError, publisherError } from './errors.ts';
+import type { MediaRegistry } from './media-registry.ts';
+
+/** The tutorial's camera settings: 640x480 at 30 fps, not mirrored. */
+const PUBLISHER_DEFAULTS = { resolution: '640x480', frameRate: 30, mirror: false } as const;
+
+// Loaded on the first join, not with the page: the join form is usable before the library's
+// ~250 kB arrive.
+const loadOpenVidu = () => import('openvidu-browser');
+
+export function createSessionActor(media: MediaRegistry) {
+  return fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(
+    ({ input, sendBack, receive }) => {
+      let stopped = false; // the machine let go of this actor
+      let leaving = false; // the person asked to leave
+      let ov: OpenVidu | undefined;
+      let session: Session | undefined;
+      let connected = false;
+      let publisher: Publisher | undefined;
+
+      const send = (event: SessionEvent | PublisherEvent) => {
+        if (!stopped) sendBack(event);
+      };
+
+      const disconnect = () => {
+        if (session && connected) {
+          connected = false;
+          session.disconnect();
+        }
+        releasePublisher();
+      };
+
+      const releasePublisher = () => {
+        const stream = publisher?.stream.getMediaStream();
+        for (const track of stream?.getTracks() ?? []) track.stop();
+        if (publisher) media.removeManager('self');
+        publisher = undefined;
+      };
+
+      const connect = async () => {
+        const { OpenVidu } = await loadOpenVidu();
+        if (stopped || leaving) return;
+        ov = new OpenVidu();
+        ov.enableProdMode();
+        session = ov.initSession();
+        listen(session);
+        try {
+          await session.connect(input.token, { clientData: input.nickname });
+        } catch (error) {
+          send({ type: 'session.connectFailed', error: connectError(error) });
+          return;
+        }
+        connected = true;
+        if (stopped || leaving) {
+          disconnect(); // the person left while we were connecting: never leave a ghost behind
+          return;
+        }
+        // Only the server's ICE servers, or none: without this openvidu-browser falls back to
+        // public STUN servers, which a call on a LAN or on this machine does not need.
+        ov.setAdvancedConfiguration({ rtcConfiguration: { iceServers: ov.iceServers?.length ? ov.iceServers : [] } });
+        send({ type: 'session.connected', connectionId: session.connection.connectionId });
+      };
+
+      const listen = (s: Session) => {
+        s.on('streamCreated', (event) => {
+          const { stream } = event;
+          media.addRemoteStream(stream, s);
+          send({
+            type: 'session.streamCreated',
+            stream: {
+              streamId: stream.streamId,
+              connectionId: stream.connection.connectionId,
+              nickname: nicknameFromConnectionData(stream.connection.data),
+              hasAudio: stream.hasAudio,
+              hasVideo: stream.hasVideo,
+            },
+          });
+        });
+        s.on('streamDestroyed', (event) => {
+          // Svelte owns the video elements: the tile goes when the machine drops the stream.
+          event.preventDefault();
+          media.removeRemoteStream(event.stream.streamId);
+          send({ type: 'session.streamDestroyed', streamId: event.stream.streamId, reason: event.reason });
+        });
+        s.on('sessionDisconnected', (event) => {
+          event.preventDefault();
+          connected = false;
+          releasePublisher();
+          if (leaving || event.reason === 'disconnect') send({ type: 'session.left' });
+          else send({ type: 'session.disconnected', reason: event.reason });
+        });
+        s.on('reconnecting', () => send({ type: 'session.reconnecting' }));
+        s.on('reconnected', () => send({ type: 'session.reconnected' }));
+        s.on('exception', (event) => {
+          const origin = event.origin as { streamId?: unknown; stream?: { streamId?: unknown } } | undefined;
+          const streamId = typeof origin?.streamId === 'string' ? origin.streamId : origin?.stream?.streamId;
+          send({
+            type: 'session.exception',
+            name: event.name,
+            message: event.message,
+            ...(typeof streamId === 'string' ? { streamId } : {}),
+          });
+        });
+      };
+
+      const publish = async (choice: MediaChoice) => {
+        if (!ov || !session) return;
+        releasePublisher(); // a retry starts from a clean slate
+        let candidate: Publisher | undefined;
+        try {
+          candidate = await ov.initPublisherAsync(undefined, {
+            ...PUBLISHER_DEFAULTS,
+            audioSource: choice.audio ? undefined : false,
+            videoSource: choice.video ? undefined : false,
+            publishAudio: choice.audio,
+            publishVideo: choice.video,
+          });
+          if (stopped || leaving) {
+            for (const track of candidate.stream.getMediaStream()?.getTracks() ?? []) track.stop();
+            return;
+          }
+          publisher = candidate;
+          media.setManager('self', publisher);
+          publisher.on('streamDestroyed', (event) => {
+            event.preventDefault();
+            // Our own leave destroys it too; only a server's decision is news to the machine.
+            if (!leaving && event.reason !== 'unpublish' && event.reason !== 'disconnect') {
+              send({ type: 'publisher.streamDestroyed', reason: event.reason });
+            }
+          });
+          await session.publish(publisher);
+          send({ type: 'publisher.published', streamId: publisher.stream.streamId });
+        } catch (error) {
+          releasePublisher();
+          if (candidate) for (const track of candidate.stream.getMediaStream()?.getTracks() ?? []) track.stop();
+          const name = (error as { name?: unknown } | null)?.name;
+          const device =
+            name === 'DEVICE_ACCESS_DENIED' ? await refusedDevice() : name === 'DEVICE_ALREADY_IN_USE' ? await busyDevice() : undefined;
+          send({ type: 'publisher.failed', error: publisherError(error, device) });
+        }
+      };
+
+      receive((command) => {
+        if (command.type === 'publish') void publish(command.media);
+        if (command.type === 'leave') {
+          leaving = true;
+          if (connected) disconnect(); // sessionDisconnected('disconnect') answers with session.left
+          else send({ type: 'session.left' }); // still connecting: that finishes, then disconnects
+        }
+      });
+
+      void connect().catch((error: unknown) => send({ type: 'session.connectFailed', error: connectError(error) }));
+
+      return () => {
+        stopped = true;
+        disconnect();
+        media.clear();
+      };
+    },
+  );
+}

@@ -1,0 +1,51 @@
+// The actor behind one remote stream's machine: subscribes on start, reports when media plays,
+// and unsubscribes when stopped. The Stream object comes from the registry, filled by the session
+// actor on streamCreated; the machine only ever passes its id.
+import type { Subscriber } from 'openvidu-browser';
+import { fromCallback } from 'xstate';
+import type { SubscriberActorInput, SubscriberEvent } from '../../machines/stream.types.ts';
+import type { MediaRegistry } from './media-registry.ts';
+
+export function createSubscriberActor(media: MediaRegistry) {
+  return fromCallback<{ type: never }, SubscriberActorInput, SubscriberEvent>(({ input, sendBack }) => {
+    const { streamId } = input;
+    let stopped = false;
+    const send = (event: SubscriberEvent) => {
+      if (!stopped) sendBack(event);
+    };
+
+    const remote = media.remoteStream(streamId);
+    if (!remote) {
+      send({ type: 'subscriber.failed', message: 'This video is no longer available.' });
+      return;
+    }
+
+    let subscriber: Subscriber | undefined;
+    try {
+      // No target element: Svelte's tile attaches its own <video> through the registry.
+      subscriber = remote.session.subscribe(remote.stream, undefined, {}, (error) => {
+        if (error) send({ type: 'subscriber.failed', message: `This video could not be received (${error.message}). Try again.` });
+        else send({ type: 'subscriber.subscribed' });
+      });
+    } catch (error) {
+      send({ type: 'subscriber.failed', message: `This video could not be received (${String(error)}). Try again.` });
+      return;
+    }
+    subscriber.on('streamPlaying', () => send({ type: 'subscriber.playing' }));
+    media.setManager(streamId, subscriber);
+
+    return () => {
+      stopped = true;
+      media.removeManager(streamId);
+      // A stream that is still in the session is unsubscribed; one that was destroyed already
+      // had its peer connection closed by the library.
+      if (subscriber && media.remoteStream(streamId)) {
+        try {
+          remote.session.unsubscribe(subscriber);
+        } catch {
+          // The session may be disconnecting already; nothing is left to release then.
+        }
+      }
+    };
+  });
+}
