@@ -7,6 +7,9 @@ export default defineConfig({
   publicDir: 'static',
   server: { port: 8080, strictPort: true },
   preview: { port: 8080, strictPort: true },
+  // Pre-bundle the lazily imported library at start-up, so the first join in `npm start` does not
+  // make the dev server discover it late and reload the page mid-join.
+  optimizeDeps: { include: ['openvidu-browser'] },
   build: {
     target: 'es2022',
     sourcemap: true,
