@@ -2,11 +2,20 @@
 // them in onIceCandidate (a participant plus an `endpointName`, which is its own connectionId for
 // its publisher leg and the publisher's connectionId for a subscriber leg).
 import type { RemoteCandidate } from './endpoint.ts';
+import { mediaKinds } from './sdp.ts';
 import type { IcePolicy } from './peer.ts';
 import { PublisherEndpoint } from './publisher.ts';
 import { SubscriberEndpoint } from './subscriber.ts';
 
 type Endpoint = PublisherEndpoint | SubscriberEndpoint;
+
+/** werift reads almost any text as an SDP with no media; refuse that before making a peer. */
+function requireMedia(sdp: string): void {
+  const kinds = mediaKinds(sdp);
+  if (!sdp.startsWith('v=0') || !kinds.some((k) => k === 'audio' || k === 'video')) {
+    throw new Error('the SDP has no audio or video section');
+  }
+}
 
 const key = (participantId: string, endpointName: string): string => `${participantId}|${endpointName}`;
 
@@ -21,6 +30,7 @@ export class Sfu {
 
   /** Publisher leg for `connectionId`; replaces an older one (reconnectStream). */
   async publish(connectionId: string, offer: string): Promise<string> {
+    requireMedia(offer);
     const id = key(connectionId, connectionId);
     await this.closeEndpoint(connectionId, connectionId);
     const publisher = new PublisherEndpoint(this.policy, offer);
@@ -39,6 +49,7 @@ export class Sfu {
 
   /** Subscriber leg, client-offer flow. */
   async subscribeWithOffer(subscriberId: string, publisherId: string, offer: string): Promise<string> {
+    requireMedia(offer);
     const subscriber = await this.newSubscriber(subscriberId, publisherId);
     try {
       return await subscriber.answer(offer);
@@ -57,6 +68,7 @@ export class Sfu {
   async completeSubscription(subscriberId: string, publisherId: string, answer: string): Promise<void> {
     const endpoint = this.endpoints.get(key(subscriberId, publisherId));
     if (!(endpoint instanceof SubscriberEndpoint)) throw new Error('No subscription was prepared for this stream');
+    requireMedia(answer);
     await endpoint.acceptAnswer(answer);
   }
 

@@ -1,5 +1,6 @@
 // Shared by the server tests: an in-process server on a free port, a raw JSON-RPC client speaking
 // exactly what openvidu-browser sends, a werift peer that makes real SDP offers, and REST calls.
+import { request } from 'node:http';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import WebSocket from 'ws';
 import { startOpenViduServer, type ServerOptions } from '../../server/index.ts';
@@ -196,4 +197,16 @@ export async function eventually<T>(read: () => Promise<T> | T, check: (value: T
     value = await read();
   }
   return value;
+}
+
+/** A request with the path sent exactly as given: fetch would normalise "../" away before sending. */
+export function rawRequest(server: TestServer, method: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, method, path, headers: { Authorization: basicAuth() } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
