@@ -40,15 +40,19 @@ export async function rest(server: TestServer, method: string, path: string, bod
   });
 }
 
+/** One more token for an existing session. */
+export async function createToken(server: TestServer, sessionId: string, role = 'PUBLISHER'): Promise<string> {
+  const response = await rest(server, 'POST', `/openvidu/api/sessions/${sessionId}/connection`, { role });
+  if (response.status !== 200) throw new Error(`create connection: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
 /** A session and `count` tokens, through REST. */
 export async function sessionWithTokens(server: TestServer, sessionId: string, count: number, role = 'PUBLISHER'): Promise<string[]> {
   const created = await rest(server, 'POST', '/openvidu/api/sessions', { customSessionId: sessionId });
   if (created.status !== 200) throw new Error(`create session: ${created.status}`);
   const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await rest(server, 'POST', `/openvidu/api/sessions/${sessionId}/connection`, { role });
-    tokens.push(((await response.json()) as { token: string }).token);
-  }
+  for (let i = 0; i < count; i++) tokens.push(await createToken(server, sessionId, role));
   return tokens;
 }
 
