@@ -7,6 +7,7 @@ import type { FetchTokenInput } from '../machines/call.types.ts';
 import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
 import { readConfig } from './config.ts';
+import { inspectRequested } from './inspect/gate.ts';
 import { createOpenViduActors } from './openvidu/index.ts';
 import { createTokenSource } from './token/index.ts';
 import App from './views/App.svelte';
@@ -23,7 +24,14 @@ const machine = callMachine.provide({
   },
 });
 
+// `?inspect` (or VITE_INSPECT=true): stream every actor to the Stately inspector from the first
+// event. Loaded only then, and ready before the actor exists, so the machine definition is sent.
+const inspect = inspectRequested(location.search, import.meta.env)
+  ? (await import('./inspect.ts')).startInspector(config.token.mode === 'openvidu' ? [config.token.secret] : [])
+  : undefined;
+
 const actor = createActor(machine, {
+  ...(inspect ? { inspect } : {}),
   input: {
     sessionName: config.sessionName ?? 'SessionA',
     nickname: `Participant${Math.floor(Math.random() * 100)}`,
