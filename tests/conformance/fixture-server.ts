@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { TEST_SECRET, TEST_SERVER_URL } from '../support/ports.ts';
 
 const bundle = readFileSync(
@@ -54,20 +54,20 @@ export async function openFixture(page: Page, origin: string): Promise<void> {
 const auth = `Basic ${Buffer.from(`OPENVIDUAPP:${TEST_SECRET}`).toString('base64')}`;
 
 /** A REST call to the server under test, as an application server would make it. */
-export async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${TEST_SERVER_URL}${path}`, {
+export async function api(method: string, path: string, body?: unknown, base = TEST_SERVER_URL): Promise<Response> {
+  return fetch(`${base}${path}`, {
     method,
     headers: { Authorization: auth, 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
-export async function createSessionWithTokens(sessionId: string, count: number): Promise<string[]> {
-  const created = await api('POST', '/openvidu/api/sessions', { customSessionId: sessionId });
+export async function createSessionWithTokens(sessionId: string, count: number, base = TEST_SERVER_URL): Promise<string[]> {
+  const created = await api('POST', '/openvidu/api/sessions', { customSessionId: sessionId }, base);
   if (created.status !== 200) throw new Error(`session create answered ${created.status}`);
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
-    const response = await api('POST', `/openvidu/api/sessions/${sessionId}/connection`, {});
+    const response = await api('POST', `/openvidu/api/sessions/${sessionId}/connection`, {}, base);
     tokens.push(((await response.json()) as { token: string }).token);
   }
   return tokens;
@@ -79,6 +79,53 @@ export interface ServerState {
   openSockets: number;
 }
 
-export async function serverState(): Promise<ServerState> {
-  return (await (await fetch(`${TEST_SERVER_URL}/test/state`)).json()) as ServerState;
+export async function serverState(base = TEST_SERVER_URL): Promise<ServerState> {
+  return (await (await fetch(`${base}/test/state`)).json()) as ServerState;
+}
+
+export interface RemoteVideo {
+  width: number;
+  height: number;
+  frames: number;
+}
+
+export async function remoteVideo(page: Page, index = 0): Promise<RemoteVideo | null> {
+  return page.evaluate((i) => window.fixture.remoteVideo(i), index);
+}
+
+/** Waits until the page's remote video `index` has a size and keeps decoding new frames. */
+export async function expectFramesAdvancing(page: Page, index = 0): Promise<void> {
+  await expect.poll(async () => (await remoteVideo(page, index))?.width ?? 0).toBeGreaterThan(0);
+  const first = (await remoteVideo(page, index)) as RemoteVideo;
+  await expect.poll(async () => (await remoteVideo(page, index))?.frames ?? 0).toBeGreaterThan(first.frames + 10);
+}
+
+export interface Participant {
+  context: BrowserContext;
+  page: Page;
+  connectionId: string;
+}
+
+/** One publisher and `viewers` subscribers in fresh browser contexts, every viewer decoding frames. */
+export async function callWithViewers(
+  browser: Browser,
+  fixtureOrigin: string,
+  viewers: number,
+  base = TEST_SERVER_URL,
+): Promise<{ sessionId: string; streamId: string; publisher: Participant; viewers: Participant[] }> {
+  const sessionId = `Call_${Date.now()}`;
+  const tokens = await createSessionWithTokens(sessionId, viewers + 1, base);
+  const join = async (token: string, name: string): Promise<Participant> => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openFixture(page, fixtureOrigin);
+    const connectionId = await page.evaluate(([t, n]) => window.fixture.connect(t as string, n as string), [token, name]);
+    return { context, page, connectionId };
+  };
+  const publisher = await join(tokens[0] as string, 'Publisher');
+  const streamId = await publisher.page.evaluate(() => window.fixture.publish());
+  const joined: Participant[] = [];
+  for (let i = 1; i <= viewers; i++) joined.push(await join(tokens[i] as string, `Viewer${i}`));
+  for (const viewer of joined) await expectFramesAdvancing(viewer.page);
+  return { sessionId, streamId, publisher, viewers: joined };
 }

@@ -2,13 +2,7 @@
 // publish, a second page subscribes and decodes frames, signals both ways, both disconnect, and
 // the server holds nothing afterwards.
 import { expect, test } from '@playwright/test';
-import { createSessionWithTokens, openFixture, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
-
-interface RemoteVideo {
-  width: number;
-  height: number;
-  frames: number;
-}
+import { createSessionWithTokens, expectFramesAdvancing, openFixture, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
 
 let fixture: FixtureServer;
 test.beforeAll(async () => {
@@ -35,13 +29,7 @@ test('openvidu-browser connects, publishes, subscribes with frames, signals and 
   const bobId = await bob.evaluate((token) => window.fixture.connect(token, 'Bob'), bobToken);
 
   // Bob subscribes on streamCreated; the remote video must decode real frames, and keep decoding.
-  await expect
-    .poll(async () => ((await bob.evaluate(() => window.fixture.remoteVideo())) as RemoteVideo | null)?.width ?? 0)
-    .toBeGreaterThan(0);
-  const first = (await bob.evaluate(() => window.fixture.remoteVideo())) as RemoteVideo;
-  await expect
-    .poll(async () => ((await bob.evaluate(() => window.fixture.remoteVideo())) as RemoteVideo).frames)
-    .toBeGreaterThan(first.frames + 10);
+  await expectFramesAdvancing(bob);
 
   // Alice sees Bob's connection; Bob sees Alice's stream.
   await expect.poll(() => alice.evaluate(() => window.fixture.state.events.map((e) => e.name))).toContain('connectionCreated');
