@@ -9,7 +9,8 @@ export async function refusedDevice(): Promise<Device | undefined> {
       navigator.permissions.query({ name: 'camera' as PermissionName }),
       navigator.permissions.query({ name: 'microphone' as PermissionName }),
     ]);
-    return pick(camera.state === 'denied', microphone.state === 'denied');
+    // "prompt" counts as refused too: a dismissed or auto-denied prompt leaves that state.
+    return pick(camera.state !== 'granted', microphone.state !== 'granted');
   } catch {
     return undefined; // Firefox and Safari do not know these permission names.
   }
