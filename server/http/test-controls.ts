@@ -10,7 +10,14 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
   const method = req.method ?? 'GET';
 
   if (segments[1] === 'state' && segments.length === 2 && method === 'GET') {
-    sendJson(res, 200, { ...ctx.core.snapshot(), openSockets: ctx.sockets.openSockets });
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    sendJson(res, 200, {
+      ...ctx.core.snapshot(),
+      openSockets: ctx.sockets.openSockets,
+      // For benchmarks: CPU time used so far and memory now; a caller diffs two samples.
+      process: { cpuMicros: cpu.user + cpu.system, sampledAtMs: performance.now(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    });
     return true;
   }
 

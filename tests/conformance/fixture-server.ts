@@ -77,6 +77,7 @@ export interface ServerState {
   sessions: unknown[];
   counts: { sessions: number; participants: number; publishers: number; subscribers: number; openPeerConnections: number; pendingTokens: number };
   openSockets: number;
+  process: { cpuMicros: number; sampledAtMs: number; rssBytes: number; heapUsedBytes: number };
 }
 
 export async function serverState(base = TEST_SERVER_URL): Promise<ServerState> {
