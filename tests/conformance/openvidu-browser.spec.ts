@@ -14,7 +14,7 @@ test.afterAll(async () => {
 
 test('openvidu-browser connects, publishes, subscribes with frames, signals and disconnects', async ({ browser }) => {
   const sessionId = `Conformance_${Date.now()}`;
-  const [aliceToken, bobToken] = await createSessionWithTokens(sessionId, 2);
+  const [aliceToken = '', bobToken = ''] = await createSessionWithTokens(sessionId, 2);
   const aliceContext = await browser.newContext();
   const bobContext = await browser.newContext();
   const alice = await aliceContext.newPage();
