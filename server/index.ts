@@ -19,6 +19,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The host of a configured public URL, so the certificate covers the name phones will use. */
+function publicHost(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    return [new URL(url).hostname];
+  } catch {
+    return [];
+  }
+}
+
 export async function startOpenViduServer(input: ServerOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input, consoleLogger);
   const sfu = new Sfu({ loopbackOnly: options.loopbackOnly, extraAddresses: options.iceAddresses });
@@ -40,7 +50,7 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
   const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl });
 
   const server: Server = options.tls
-    ? createHttpsServer(await makeSelfSignedCertificate(options.iceAddresses), handler)
+    ? createHttpsServer(await makeSelfSignedCertificate([...options.iceAddresses, ...publicHost(options.publicUrl)]), handler)
     : createHttpServer(handler);
   server.on('upgrade', (request, socket, head) => sockets.handleUpgrade(request, socket, head));
   server.on('clientError', (_error, socket) => socket.destroy());

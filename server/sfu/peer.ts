@@ -1,5 +1,6 @@
 // How the SFU makes werift peer connections: which codecs, which header extensions, which ICE
 // addresses. One place, so the publisher and subscriber legs cannot drift apart.
+import { networkInterfaces } from 'node:os';
 import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useFIR } from 'werift';
 import { candidateAddress, keepOnlyLoopbackCandidates } from './sdp.ts';
 
@@ -30,8 +31,15 @@ export interface PeerCodecs {
   video: RTCRtpCodecParameters[];
 }
 
+/** With no LAN interface at all (a laptop offline), host candidates would be empty: fall back to loopback. */
+function hasLanAddress(): boolean {
+  return Object.values(networkInterfaces())
+    .flat()
+    .some((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+}
+
 export function createPeer(policy: IcePolicy, codecs: PeerCodecs): RTCPeerConnection {
-  const loopback = policy.loopbackOnly;
+  const loopback = policy.loopbackOnly || (!hasLanAddress() && policy.extraAddresses.length === 0);
   return new RTCPeerConnection({
     codecs,
     // Header extensions are negotiated per leg; we negotiate none so nothing stale is forwarded and

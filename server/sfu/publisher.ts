@@ -10,6 +10,8 @@ export type MediaKind = 'audio' | 'video';
 
 export interface ForwardTarget {
   forward(kind: MediaKind, packet: Buffer): void;
+  /** The publisher was replaced (reconnectStream): keep the viewer's leg, switch its source. */
+  follow(next: PublisherEndpoint): void;
 }
 
 /** Kurento CE forces VP8 by default; we do the same, and take H.264 only from a browser without VP8. */
@@ -77,6 +79,16 @@ export class PublisherEndpoint extends PeerEndpoint {
 
   detach(target: ForwardTarget): void {
     this.targets.delete(target);
+  }
+
+  /** A publisher reconnection: every viewer moves to the new leg without renegotiating. */
+  handOver(next: PublisherEndpoint): void {
+    for (const target of this.targets) {
+      next.attach(target);
+      target.follow(next);
+    }
+    this.targets.clear();
+    next.requestKeyframe();
   }
 
   /** Called by subscribers (their PLI/FIR, or their connecting); coalesced into one PLI per window. */

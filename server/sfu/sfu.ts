@@ -28,18 +28,24 @@ export class Sfu {
 
   constructor(private readonly policy: IcePolicy) {}
 
-  /** Publisher leg for `connectionId`; replaces an older one (reconnectStream). */
+  /** Publisher leg for `connectionId`. A second call (reconnectStream) replaces the leg and moves
+   * the viewers over to it, as Kurento reconnects subscribers to a new publisher endpoint. */
   async publish(connectionId: string, offer: string): Promise<string> {
     requireMedia(offer);
     const id = key(connectionId, connectionId);
-    await this.closeEndpoint(connectionId, connectionId);
+    const previous = this.endpoints.get(id);
+    this.endpoints.delete(id);
     const publisher = new PublisherEndpoint(this.policy, offer);
     this.register(id, publisher);
     try {
-      return await publisher.answer(offer);
+      const answer = await publisher.answer(offer);
+      if (previous instanceof PublisherEndpoint) previous.handOver(publisher);
+      return answer;
     } catch (error) {
       await this.closeEndpoint(connectionId, connectionId);
       throw error;
+    } finally {
+      await previous?.close();
     }
   }
 

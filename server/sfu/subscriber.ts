@@ -24,10 +24,12 @@ const PSFB_FIR = 4;
 
 export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
+  /** Kinds whose next packet starts a new sequence (after the publisher was replaced). */
+  private readonly rebase = new Set<MediaKind>();
 
   constructor(
     policy: IcePolicy,
-    private readonly publisher: PublisherEndpoint,
+    private publisher: PublisherEndpoint,
   ) {
     super(
       createPeer(policy, {
@@ -78,7 +80,19 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
 
   forward(kind: MediaKind, packet: Buffer): void {
     if (this.closed) return;
-    this.senders.get(kind)?.sendRtp(packet).catch(() => undefined);
+    const sender = this.senders.get(kind);
+    if (!sender) return;
+    if (this.rebase.delete(kind)) {
+      // The new publisher leg numbers its packets from elsewhere: continue our sequence instead of
+      // jumping, so the browser sees a short gap rather than thousands of lost packets.
+      sender.replaceRTP({ sequenceNumber: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4) }, true);
+    }
+    sender.sendRtp(packet).catch(() => undefined);
+  }
+
+  follow(next: PublisherEndpoint): void {
+    this.publisher = next;
+    for (const kind of this.senders.keys()) this.rebase.add(kind);
   }
 
   override async close(): Promise<void> {

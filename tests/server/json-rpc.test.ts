@@ -172,6 +172,30 @@ describe('SDP the SFU answers with', () => {
     await Promise.all([pc.close(), offer.pc.close()]);
   });
 
+  it('takes H.264 from a publisher that offers only H.264, and subscribers get H.264', async () => {
+    server = await startTestServer();
+    const [ta, tb] = await sessionWithTokens(server, 'H264Only', 2);
+    const a = await open(server.wsUrl);
+    await a.join(ta as string);
+    const { RTCPeerConnection, RTCRtpCodecParameters } = await import('werift');
+    const h264 = (): InstanceType<typeof RTCRtpCodecParameters> =>
+      new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, parameters: 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1' });
+    const pc = new RTCPeerConnection({ codecs: { video: [h264()] }, iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
+    pc.addTransceiver('video', { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    const published = await a.call('publishVideo', { sdpOffer: pc.localDescription?.sdp, hasAudio: false, hasVideo: true, typeOfVideo: 'CAMERA' });
+    expect(published.result?.sdpAnswer).toMatch(/a=rtpmap:\d+ H264\/90000/i);
+    expect(published.result?.sdpAnswer).not.toMatch(/VP8/);
+    const b = await open(server.wsUrl);
+    await b.join(tb as string);
+    const viewer = new RTCPeerConnection({ codecs: { video: [h264()] }, iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
+    viewer.addTransceiver('video', { direction: 'recvonly' });
+    await viewer.setLocalDescription(await viewer.createOffer());
+    const subscribed = await b.call('receiveVideoFrom', { sender: published.result?.id, sdpOffer: viewer.localDescription?.sdp });
+    expect(subscribed.result?.sdpAnswer).toMatch(/a=rtpmap:\d+ H264\/90000/i);
+    await Promise.all([pc.close(), viewer.close()]);
+  });
+
   it('server-offer flow (mediasoup): prepareReceiveVideoFrom offers, receiveVideoFrom takes the answer', async () => {
     server = await startTestServer({ subscribeFlow: 'server-offer' });
     const [ta, tb] = await sessionWithTokens(server, 'ServerOffer', 2);

@@ -98,6 +98,34 @@ describe('RTP forwarding through the werift SFU', () => {
       clearInterval(pump);
     }
 
+    // reconnectStream from the publisher: a new leg for the same stream; the viewer keeps its leg
+    // and gets the new packets, numbered on from where the old ones stopped.
+    const republisher = peer();
+    const video2 = republisher.addTransceiver('video', { direction: 'sendonly' });
+    await republisher.setLocalDescription(await republisher.createOffer());
+    await eventually(() => republisher.iceGatheringState, (s) => s === 'complete');
+    const reconnected = await a.call('reconnectStream', { stream: streamId, sdpString: republisher.localDescription?.sdp });
+    expect(reconnected.result?.id).toBe(streamId);
+    await republisher.setRemoteDescription({ type: 'answer', sdp: reconnected.result?.sdpAnswer as string });
+    await eventually(() => republisher.connectionState, (s) => s === 'connected', 10_000);
+    const lastBefore = received.at(-1)?.header.sequenceNumber as number;
+    let seq2 = 50_000;
+    const pump2 = setInterval(() => {
+      const header = new RtpHeader({ payloadType: video2.codecs[0]?.payloadType ?? 96, sequenceNumber: seq2++, timestamp: seq2 * 3000, marker: true });
+      void video2.sender.sendRtp(new RtpPacket(header, Buffer.from(`again-${seq2}`)));
+    }, 20);
+    try {
+      const afterSwitch = await eventually(
+        () => received.filter((p) => p.payload.toString().startsWith('again-')),
+        (list) => list.length >= 5,
+        10_000,
+      );
+      const gap = ((afterSwitch[0]?.header.sequenceNumber as number) - lastBefore + 65536) % 65536;
+      expect(gap).toBeLessThan(100);
+    } finally {
+      clearInterval(pump2);
+    }
+
     const live = await testState(server);
     expect(live.counts).toMatchObject({ publishers: 1, subscribers: 1, openPeerConnections: 2 });
     await a.call('leaveRoom', {});
