@@ -1,2 +1,87 @@
+// Figure 2: a second participant publishes; how long until the first participant's page presents
+// the first frame of that stream (requestVideoFrameCallback on the tile's <video>). Times are epoch
+// (timeOrigin + now) in each page, so two pages on this machine compare directly. A bare
+// openvidu-browser subscriber sits in the same session as the baseline and sees every publish too.
 import type { Benchmark } from './context.ts';
-export const firstFrameBench: Benchmark = { name: 'first-frame', async run() { return { rows: [] }; } };
+import { reps } from './context.ts';
+import { BareParticipant } from './bare.ts';
+import { callPageUrl, clickJoin, newInstrumentedContext, readMarks, round, stats, waitFor, waitForJoinForm, type Row } from './harness.ts';
+
+export const firstFrameBench: Benchmark = {
+  name: 'first-frame',
+  async run(ctx) {
+    const n = reps(ctx, 20, 3);
+    const sessionId = `bench-first-frame-${Date.now()}`;
+    const viewerContext = await newInstrumentedContext(ctx.browser);
+    const bareContext = await newInstrumentedContext(ctx.browser);
+    const publisherContext = await newInstrumentedContext(ctx.browser);
+    try {
+      const viewer = await viewerContext.newPage();
+      await viewer.goto(callPageUrl(ctx.origin, ctx.serverUrl));
+      await waitForJoinForm(viewer);
+      await clickJoin(viewer, sessionId, 'Viewer');
+      await viewer.waitForSelector('main[data-screen="call"]', { timeout: 20_000 });
+      const bareViewer = await BareParticipant.open(bareContext, ctx.origin, ctx.serverUrl);
+      await bareViewer.connect(sessionId, 'BareViewer', { subscribe: true, withVideo: true });
+      const publisher = await BareParticipant.open(publisherContext, ctx.origin, ctx.serverUrl);
+      await publisher.connect(sessionId, 'Publisher');
+
+      const page: number[] = [];
+      const bare: number[] = [];
+      const published: number[] = [];
+      const notified: number[] = [];
+      const subscribeSent: number[] = [];
+      const bareSubscribeSent: number[] = [];
+      const subscribeToFrame: number[] = [];
+      const lastEpoch = (rpc: { method: string; epoch?: number }[], ...methods: string[]) =>
+        rpc.filter((r) => methods.includes(r.method)).at(-1)?.epoch ?? Number.NaN;
+      for (let i = -1; i < n; i++) {
+        const { epoch, streamId } = await publisher.publish();
+        const [frame, bareFrame] = await waitFor(`first frame of ${streamId}`, async () => {
+          const a = (await readMarks(viewer)).remoteFrames.find((f) => f.key === streamId);
+          const b = (await readMarks(bareViewer.page)).remoteFrames.find((f) => f.key.includes(streamId));
+          return a && b ? [a.epoch, b.epoch] : undefined;
+        }, 15_000, 20);
+        const rpc = (await readMarks(viewer)).rpc;
+        const bareRpc = (await readMarks(bareViewer.page)).rpc;
+        const publisherRpc = (await readMarks(publisher.page)).rpc;
+        if (i >= 0) {
+          page.push(frame - epoch);
+          bare.push(bareFrame - epoch);
+          published.push((publisherRpc.filter((r) => r.method === 'publishVideo').at(-1)?.answeredEpoch ?? Number.NaN) - epoch);
+          notified.push(lastEpoch(rpc, 'notify:participantPublished') - epoch);
+          const sent = lastEpoch(rpc, 'receiveVideoFrom', 'prepareReceiveVideoFrom');
+          subscribeSent.push(sent - epoch);
+          subscribeToFrame.push(frame - sent);
+          bareSubscribeSent.push(lastEpoch(bareRpc, 'receiveVideoFrom', 'prepareReceiveVideoFrom') - epoch);
+        }
+        await publisher.unpublish();
+        await waitFor('the tile to go', () => viewer.locator('.tiles .video-tile:not([data-media-key="self"])').count().then((c) => c === 0), 10_000);
+      }
+      await publisher.disconnect();
+      await bareViewer.disconnect();
+      await viewer.getByRole('button', { name: 'Leave' }).click();
+
+      const s = stats(page);
+      const b = stats(bare);
+      const rows: Row[] = [
+        {
+          figure: '2 first remote frame', metric: `publish() → first frame on the call page (median; p95 ${round(s.p95, 0)}; n ${s.n})`, value: round(s.median, 0), unit: 'ms',
+          baseline: round(b.median, 0), ratio: round(s.median / b.median, 2), goal: 'median < 400 ms', met: s.median < 400, note: `baseline: bare openvidu-browser subscriber in the same session, p95 ${round(b.p95, 0)}`,
+        },
+        { figure: '2 first remote frame', metric: 'publish() → publisher\'s publishVideo answered (median)', value: round(stats(published).median, 0), unit: 'ms' },
+        { figure: '2 first remote frame', metric: 'publish() → participantPublished reaches the page (median)', value: round(stats(notified).median, 0), unit: 'ms' },
+        {
+          figure: '2 first remote frame', metric: 'publish() → page sends its subscribe request (median)', value: round(stats(subscribeSent).median, 0), unit: 'ms',
+          baseline: round(stats(bareSubscribeSent).median, 0), ratio: round(stats(subscribeSent).median / stats(bareSubscribeSent).median, 2), note: 'baseline: the bare subscriber',
+        },
+        { figure: '2 first remote frame', metric: 'page subscribe request → first frame (median)', value: round(stats(subscribeToFrame).median, 0), unit: 'ms', note: `p95 ${round(stats(subscribeToFrame).p95, 0)}` },
+      ];
+      return { rows, details: { page, bare, published, notified, subscribeSent, bareSubscribeSent, subscribeToFrame } };
+    } finally {
+      await publisherContext.close();
+      await bareContext.close();
+      await viewerContext.close();
+    }
+  },
+};

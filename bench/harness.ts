@@ -249,7 +249,7 @@ export interface BenchMarks {
   marks: Record<string, number>;
   steps: { text: string; t: number }[];
   remoteFrames: { key: string; epoch: number }[];
-  rpc: { method: string; sent: number; answered?: number }[];
+  rpc: { method: string; sent: number; epoch?: number; answered?: number; answeredEpoch?: number }[];
 }
 
 export function readMarks(page: Page): Promise<BenchMarks> {

@@ -67,6 +67,7 @@
         const entry = pending.get(message.id);
         if (entry && entry.answered === undefined) {
           entry.answered = now();
+          entry.answeredEpoch = performance.timeOrigin + entry.answered;
           mark(`answered:${entry.method}`);
         }
       });

@@ -1,0 +1,38 @@
+// Typed handles on bench/pages/bare.html's `window.bare`, the scripted openvidu-browser participant.
+import type { BrowserContext, Page } from '@playwright/test';
+import { barePageUrl } from './harness.ts';
+
+interface BareApi {
+  connect(sessionId: string, nickname: string, options?: { subscribe?: boolean; withVideo?: boolean }): Promise<string>;
+  publish(options?: { audio?: boolean }): Promise<{ epoch: number; streamId: string }>;
+  unpublish(): Promise<void>;
+  framesDecoded(): Promise<number>;
+  disconnect(): void;
+}
+type WithBare = { bare: BareApi };
+
+export class BareParticipant {
+  private constructor(readonly page: Page) {}
+
+  static async open(context: BrowserContext, origin: string, serverUrl: string): Promise<BareParticipant> {
+    const page = await context.newPage();
+    await page.goto(barePageUrl(origin, serverUrl), { waitUntil: 'load' });
+    return new BareParticipant(page);
+  }
+
+  connect(sessionId: string, nickname: string, options: { subscribe?: boolean; withVideo?: boolean } = {}): Promise<string> {
+    return this.page.evaluate(([s, n, o]) => (window as unknown as WithBare).bare.connect(s, n, o), [sessionId, nickname, options] as const);
+  }
+  publish(audio = true): Promise<{ epoch: number; streamId: string }> {
+    return this.page.evaluate((a) => (window as unknown as WithBare).bare.publish({ audio: a }), audio);
+  }
+  unpublish(): Promise<void> {
+    return this.page.evaluate(() => (window as unknown as WithBare).bare.unpublish());
+  }
+  framesDecoded(): Promise<number> {
+    return this.page.evaluate(() => (window as unknown as WithBare).bare.framesDecoded());
+  }
+  disconnect(): Promise<void> {
+    return this.page.evaluate(() => (window as unknown as WithBare).bare.disconnect());
+  }
+}
