@@ -45,7 +45,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 export async function openFixture(page: Page, origin: string): Promise<void> {
   // Page errors and warnings go to the test output: they are the first clue when media fails.
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning' || process.env.FIXTURE_LOG) console.log(`[page] ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning' || process.env.FIXTURE_LOG) console.log(`[page] ${message.text().slice(0, 300)}`);
   });
   page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
   await page.goto(`${origin}/`);
