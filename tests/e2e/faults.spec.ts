@@ -30,6 +30,14 @@ async function participant(browser: Browser, extra: Record<string, string> = {})
   pages.push(page);
   return page;
 }
+/** The usual cast: Alice joins, then Bob, and both are in the call. */
+async function aliceAndBobIn(browser: Browser, session: string): Promise<{ alice: Page; bob: Page }> {
+  const alice = await participant(browser);
+  const bob = await participant(browser);
+  await joinAndWaitForCall(alice, session, 'Alice');
+  await joinAndWaitForCall(bob, session, 'Bob');
+  return { alice, bob };
+}
 test.afterEach(async () => {
   for (const page of pages.splice(0)) await page.context().close();
   for (const browser of browsers.splice(0)) await browser.close();
@@ -105,10 +113,7 @@ test.describe('devices', () => {
 test.describe('the server decides', () => {
   test('an evicted participant is told so, the others see them go, and one click rejoins', async ({ browser }) => {
     const session = uniqueSession('Evict');
-    const alice = await participant(browser);
-    const bob = await participant(browser);
-    await joinAndWaitForCall(alice, session, 'Alice');
-    await joinAndWaitForCall(bob, session, 'Bob');
+    const { alice, bob } = await aliceAndBobIn(browser, session);
     await expect(remoteTiles(alice)).toHaveCount(1);
 
     await evict(session, (await connectionOf(session, 'Bob')).connectionId);
@@ -122,10 +127,7 @@ test.describe('the server decides', () => {
 
   test('a session closed by the server ends the call for everyone, with nothing left behind', async ({ browser }) => {
     const session = uniqueSession('Close');
-    const alice = await participant(browser);
-    const bob = await participant(browser);
-    await joinAndWaitForCall(alice, session, 'Alice');
-    await joinAndWaitForCall(bob, session, 'Bob');
+    const { alice, bob } = await aliceAndBobIn(browser, session);
     await closeSession(session);
     for (const page of [alice, bob]) {
       await expect(page.getByRole('alert')).toContainText('The call was closed by the server.');
@@ -136,10 +138,7 @@ test.describe('the server decides', () => {
 
   test('a stream unpublished by force: its owner stays in the call and is told; its tile goes for others', async ({ browser }) => {
     const session = uniqueSession('Unpublish');
-    const alice = await participant(browser);
-    const bob = await participant(browser);
-    await joinAndWaitForCall(alice, session, 'Alice');
-    await joinAndWaitForCall(bob, session, 'Bob');
+    const { alice, bob } = await aliceAndBobIn(browser, session);
     const bobStream = (await connectionOf(session, 'Bob')).publishers?.[0]?.streamId;
     expect(bobStream).toBeTruthy();
     await forceUnpublish(session, bobStream ?? '');
@@ -153,10 +152,7 @@ test.describe('the server decides', () => {
 test.describe('the network', () => {
   test('a dropped socket shows reconnecting, then the call goes on with media flowing', async ({ browser }) => {
     const session = uniqueSession('Drop');
-    const alice = await participant(browser);
-    const bob = await participant(browser);
-    await joinAndWaitForCall(alice, session, 'Alice');
-    await joinAndWaitForCall(bob, session, 'Bob');
+    const { alice, bob } = await aliceAndBobIn(browser, session);
     await expectDecodingFrames(tileOf(bob, 'Alice'));
 
     await dropSocket((await connectionOf(session, 'Alice')).connectionId);
@@ -186,10 +182,7 @@ test.describe('the network', () => {
 test.describe('the person at the worst moment', () => {
   test('closing the tab or reloading mid-call leaves no participant behind', async ({ browser }) => {
     const session = uniqueSession('Gone');
-    const alice = await participant(browser);
-    const bob = await participant(browser);
-    await joinAndWaitForCall(alice, session, 'Alice');
-    await joinAndWaitForCall(bob, session, 'Bob');
+    const { alice, bob } = await aliceAndBobIn(browser, session);
     await expect.poll(() => participantsIn(session)).toBe(2);
 
     await bob.reload();
