@@ -7,6 +7,7 @@ interface BareApi {
   publish(options?: { audio?: boolean }): Promise<{ epoch: number; streamId: string }>;
   unpublish(): Promise<void>;
   framesDecoded(): Promise<number>;
+  sent(): Promise<{ frames: number; width: number; height: number }>;
   disconnect(): void;
 }
 type WithBare = { bare: BareApi };
@@ -31,6 +32,10 @@ export class BareParticipant {
   }
   framesDecoded(): Promise<number> {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.framesDecoded());
+  }
+  /** Video frames sent so far by this page's publisher, and their current size. */
+  sent(): Promise<{ frames: number; width: number; height: number }> {
+    return this.page.evaluate(() => (window as unknown as WithBare).bare.sent());
   }
   disconnect(): Promise<void> {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.disconnect());

@@ -95,6 +95,13 @@
       pcs.push(new WeakRef(this));
     }
   };
+  // What an open one is: a publisher sends, a subscriber only receives.
+  window.__benchPcInfo = () =>
+    pcs.map((ref) => ref.deref()).filter((pc) => pc && pc.signalingState !== 'closed' && pc.connectionState !== 'closed').map((pc) => ({
+      signaling: pc.signalingState, connection: pc.connectionState, ice: pc.iceConnectionState,
+      sending: pc.getSenders().filter((s) => s.track).length, receiving: pc.getReceivers().length,
+      transceivers: pc.getTransceivers().map((t) => `${t.direction}/${t.currentDirection}`).join(','),
+    }));
   window.__benchOpenPcs = () =>
     pcs.map((ref) => ref.deref()).filter((pc) => pc && pc.signalingState !== 'closed' && pc.connectionState !== 'closed').length;
 })();
