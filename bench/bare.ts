@@ -4,7 +4,7 @@ import { barePageUrl } from './harness.ts';
 
 interface BareApi {
   connect(sessionId: string, nickname: string, options?: { subscribe?: boolean; withVideo?: boolean }): Promise<string>;
-  publish(options?: { audio?: boolean }): Promise<{ epoch: number; streamId: string }>;
+  publish(options?: { audio?: boolean; resolution?: string; frameRate?: number }): Promise<{ epoch: number; streamId: string }>;
   unpublish(): Promise<void>;
   framesDecoded(): Promise<number>;
   sent(): Promise<{ frames: number; width: number; height: number }>;
@@ -24,8 +24,9 @@ export class BareParticipant {
   connect(sessionId: string, nickname: string, options: { subscribe?: boolean; withVideo?: boolean } = {}): Promise<string> {
     return this.page.evaluate(([s, n, o]) => (window as unknown as WithBare).bare.connect(s, n, o), [sessionId, nickname, options] as const);
   }
-  publish(audio = true): Promise<{ epoch: number; streamId: string }> {
-    return this.page.evaluate((a) => (window as unknown as WithBare).bare.publish({ audio: a }), audio);
+  /** Default: the tutorial's 640x480@30 with audio. */
+  publish(audio = true, video: { resolution?: string; frameRate?: number } = {}): Promise<{ epoch: number; streamId: string }> {
+    return this.page.evaluate(([a, v]) => (window as unknown as WithBare).bare.publish({ audio: a, ...v }), [audio, video] as const);
   }
   unpublish(): Promise<void> {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.unpublish());
