@@ -9,7 +9,7 @@ const executablePath = chromiumExecutable();
 
 export default defineConfig({
   testDir: './tests',
-  testMatch: /(e2e|conformance)\/.*\.spec\.ts$/,
+  testMatch: /(e2e|conformance|model)\/.*\.spec\.ts$/,
   globalSetup: './tests/support/global-setup.ts',
   outputDir: process.env.PLAYWRIGHT_OUTPUT_DIR ?? 'test-results',
   // Media is heavy on a 2-core machine: one test file at a time keeps frame rates honest.

@@ -1,0 +1,142 @@
+// The model's paths against the real page: Chromium with a fake camera, the real local server,
+// the unmodified openvidu-browser. Rather than every path (each join costs seconds), a covering
+// set: a few long paths, each checked against the model step by step, that together take every
+// transition the page can be made to take (UNCOVERABLE_ON_PAGE says which it cannot, and why).
+// The two 20 s timeouts run side by side, in two pages.
+import { chromium, test, type Browser } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
+import { fixture as f, walkModel, type ModelEvent } from './call.model.ts';
+import { readCoverage, writeCoverage } from './coverage.ts';
+import { runPagePath, type Browsers, type PageRunResult } from './page-driver.ts';
+
+const joined: ModelEvent[] = [f('user.join'), f('xstate.done.actor.fetchToken'), f('session.connected'), f('publisher.published')];
+
+/** The covering set, as events; walkModel checks each against the model before anything runs. */
+export const PAGE_PATHS = {
+  'a call with another person: tiles, main video, notices, a dropped socket, a forced unpublish, leave': [
+    ...joined,
+    f('session.streamCreated'),
+    f('user.selectMain', 0),
+    f('session.exception'),
+    f('user.dismissNotice'),
+    f('session.reconnecting'),
+    f('session.reconnected'),
+    f('session.streamDestroyed'),
+    f('publisher.streamDestroyed'),
+    f('user.leave'),
+    f('session.left'),
+  ],
+  'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token': [
+    f('user.join', 1),
+    f('user.join'),
+    f('xstate.error.actor.fetchToken'),
+    f('user.retry'),
+    f('user.leave'),
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connectFailed'),
+    f('user.dismiss'),
+  ],
+  // Evicted and closed while publishing nothing: with a camera published, openvidu-browser
+  // first reports the publisher's stream destroyed (reason forceDisconnectByServer), which the
+  // session actor passes on as publisher.streamDestroyed (see the report on issue 4).
+  'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, session closed': [
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('publisher.failed', 0),
+    f('user.retryPublish'),
+    f('publisher.failed', 0),
+    f('user.continueWithoutDevice'),
+    f('publisher.published'),
+    f('user.leave'),
+    f('session.left'),
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('publisher.failed', 1),
+    f('session.disconnected', 1),
+    f('user.retry'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('publisher.published'),
+    f('user.leave'),
+    f('session.left'),
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('publisher.failed', 1),
+    f('user.continueWithoutDevice'),
+    f('session.disconnected', 2),
+    f('user.dismiss'),
+  ],
+  'a token request that is never answered': [f('user.join'), f('xstate.after.stepTimeout.call.fetchingToken')],
+  'a server that refuses the WebSocket': [
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('xstate.after.stepTimeout.call.session.connecting'),
+  ],
+} satisfies Record<string, ModelEvent[]>;
+
+type PathName = keyof typeof PAGE_PATHS;
+const model = Object.fromEntries(Object.entries(PAGE_PATHS).map(([name, events]) => [name, walkModel(events)])) as Record<
+  PathName,
+  ReturnType<typeof walkModel>
+>;
+
+let refusing: Browser;
+test.beforeAll(async () => {
+  // A browser that answers permission prompts with "no": a camera not granted is refused.
+  const executablePath = chromiumExecutable();
+  refusing = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: [...CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
+  });
+});
+test.afterAll(async () => {
+  await refusing?.close();
+});
+
+/** Adds what a run covered to the page's coverage file (a failed test restarts the worker). */
+function record(results: PageRunResult[], ms: number): void {
+  const before = readCoverage('page');
+  writeCoverage({
+    runner: 'page',
+    states: [...new Set([...(before?.states ?? []), ...results.flatMap((r) => [...r.states])])].sort(),
+    transitions: [...new Set([...(before?.transitions ?? []), ...results.flatMap((r) => [...r.transitions])])].sort(),
+    paths: (before?.paths ?? 0) + results.length,
+    steps: (before?.steps ?? 0) + results.reduce((n, r) => n + r.steps, 0),
+    ms: (before?.ms ?? 0) + ms,
+  });
+}
+
+const step = <T>(title: string, body: () => Promise<T>) => test.step(title, body);
+
+test.describe('the model\'s paths on the real page', () => {
+  test.describe.configure({ mode: 'serial' });
+
+  for (const name of [
+    'a call with another person: tiles, main video, notices, a dropped socket, a forced unpublish, leave',
+    'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
+    'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, session closed',
+  ] as const satisfies PathName[]) {
+    test(name, async ({ browser }) => {
+      test.setTimeout(120_000);
+      const started = performance.now();
+      const browsers: Browsers = { normal: browser, refusing };
+      const result = await runPagePath(browsers, model[name], step);
+      record([result], Math.round(performance.now() - started));
+    });
+  }
+
+  test('the 20 s step timeouts: a token request never answered, and a refused WebSocket, side by side', async ({ browser }) => {
+    test.setTimeout(120_000);
+    const started = performance.now();
+    const browsers: Browsers = { normal: browser, refusing };
+    const results = await Promise.all([
+      runPagePath(browsers, model['a token request that is never answered'], (title, body) => step(`token: ${title}`, body)),
+      runPagePath(browsers, model['a server that refuses the WebSocket'], (title, body) => step(`websocket: ${title}`, body)),
+    ]);
+    record(results, Math.round(performance.now() - started));
+  });
+});
