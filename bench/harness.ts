@@ -160,9 +160,11 @@ let built: Promise<string> | undefined;
 
 /**
  * Builds the page once per run into bench/results/dist, so the others' `dist/` is never touched
- * mid-test. Same vite.config.ts as `npm run build`.
+ * mid-test. Same vite.config.ts as `npm run build`. BENCH_DIST=<dir> benches a page built
+ * elsewhere instead (to measure a proposed change beside the current one).
  */
 export function buildPage(): Promise<string> {
+  if (process.env.BENCH_DIST) return Promise.resolve(process.env.BENCH_DIST);
   built ??= (async () => {
     const outDir = join(RESULTS_DIR, 'dist');
     const { build } = await import('vite');
@@ -198,7 +200,7 @@ export async function startStaticServer(distDir: string): Promise<StaticServer> 
     if (path === '/openvidu-browser.js') file = OPENVIDU_BROWSER;
     else if (path.startsWith('/bench/')) file = join(ROOT, 'bench/pages', normalize(path.slice('/bench/'.length)).replace(/^(\.\.[/\\])+/, ''));
     else file = join(distDir, normalize(path === '/' ? '/index.html' : path).replace(/^(\.\.[/\\])+/, ''));
-    if (!existsSync(file) || !file.startsWith(ROOT)) {
+    if (!existsSync(file) || !(file.startsWith(ROOT) || file.startsWith(distDir))) {
       res.writeHead(404).end();
       return;
     }

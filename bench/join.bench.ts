@@ -26,6 +26,8 @@ interface JoinSample {
   beforeJoinRoom: number;
   joinRoomRtt: number;
   publishVideoRtt: number;
+  /** The call page only: when the lazily imported openvidu-browser chunk finished arriving (ms after click). */
+  libLoaded: number;
 }
 
 async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise<JoinSample> {
@@ -53,7 +55,10 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
     } else {
       await page.evaluate(() => (window as unknown as { bare: { disconnect(): void } }).bare.disconnect());
     }
-    return sample(variant, m);
+    // Resource Timing of the lazy chunk (the call page imports openvidu-browser on the first join).
+    const libEnd = await page.evaluate(() =>
+      performance.getEntriesByType('resource').find((e) => /\/assets\/lib-[^/]*\.js$/.test(e.name))?.responseEnd ?? Number.NaN);
+    return { ...sample(variant, m), libLoaded: libEnd - (m.marks.click ?? Number.NaN) };
   } finally {
     await context.close();
     await waitFor('participants to leave', async () => (await serverCounts(ctx.serverUrl)).participants === 0, 15_000, 50).catch(() => undefined);
@@ -76,6 +81,7 @@ function sample(variant: Variant, { marks }: BenchMarks): JoinSample {
     beforeJoinRoom: at('sent:joinRoom'),
     joinRoomRtt: at('answered:joinRoom') - at('sent:joinRoom'),
     publishVideoRtt: at('answered:publishVideo') - at('sent:publishVideo'),
+    libLoaded: Number.NaN,
   };
 }
 
@@ -127,6 +133,8 @@ export const joinBench: Benchmark = {
         baseline: round(base.median, 0), ratio: round(page.median / base.median, 2), note: `page p95 ${round(page.p95, 0)}`,
       });
     }
+    const lib = of('page', 'libLoaded');
+    rows.push({ figure: '1 join breakdown', metric: 'click → openvidu-browser chunk loaded (call page only; Resource Timing)', value: round(lib.median, 0), unit: 'ms', note: `p95 ${round(lib.p95, 0)}` });
     return { rows, details: samples };
   },
 };
