@@ -465,6 +465,7 @@ export class OpenViduCore {
     const participants = sessions.flatMap((s) => s.participants);
     return {
       sessions,
+      endpoints: this.options.sfu.endpointStats(),
       counts: {
         sessions: sessions.length,
         participants: participants.length,

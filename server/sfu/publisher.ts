@@ -32,6 +32,8 @@ export class PublisherEndpoint extends PeerEndpoint {
   private readonly keyframes = new KeyframeCoalescer(() => this.sendPli());
   /** Packets forwarded; /test/state and benchmarks read it. */
   packetsIn = 0;
+  /** PLIs sent to the browser; /test/state reports it. */
+  plisSent = 0;
 
   constructor(policy: IcePolicy, offer: string) {
     super(createPeer(policy, { audio: [opusCodec()], video: videoCodecsFor(offer) }), policy);
@@ -103,6 +105,7 @@ export class PublisherEndpoint extends PeerEndpoint {
       this.keyframeOwed = true;
       return;
     }
+    this.plisSent++;
     this.videoTransceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   }
 

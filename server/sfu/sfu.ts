@@ -136,6 +136,17 @@ export class Sfu {
     await Promise.all(closing);
   }
 
+  /** Per endpoint: its kind, connection state and packet count, for /test/state. */
+  endpointStats(): Record<string, unknown>[] {
+    return [...this.endpoints.entries()].map(([id, endpoint]) => ({
+      id,
+      kind: endpoint instanceof PublisherEndpoint ? 'publisher' : 'subscriber',
+      connectionState: endpoint.pc.connectionState,
+      packets: endpoint instanceof PublisherEndpoint ? endpoint.packetsIn : endpoint.packetsOut,
+      ...(endpoint instanceof PublisherEndpoint ? { plisSent: endpoint.plisSent } : {}),
+    }));
+  }
+
   get openPeerConnections(): number {
     return this.endpoints.size;
   }

@@ -26,6 +26,8 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
   /** Kinds whose next packet starts a new sequence (after the publisher was replaced). */
   private readonly rebase = new Set<MediaKind>();
+  /** Packets handed to werift for sending; /test/state reports it. */
+  packetsOut = 0;
 
   constructor(
     policy: IcePolicy,
@@ -87,6 +89,7 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
       // jumping, so the browser sees a short gap rather than thousands of lost packets.
       sender.replaceRTP({ sequenceNumber: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4) }, true);
     }
+    this.packetsOut++;
     sender.sendRtp(packet).catch(() => undefined);
   }
 

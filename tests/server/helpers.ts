@@ -23,6 +23,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     loopbackOnly: true,
     testControls: true,
     logger: silentLogger,
+    // Raw test clients ping once, not every 5 s as a browser does; the watchdog test sets its own.
+    pingTimeoutMs: 120_000,
     ...options,
   });
   return { ...server, wsUrl: `ws://127.0.0.1:${server.port}/openvidu` };
@@ -187,8 +189,14 @@ export async function publish(client: RpcClient): Promise<{ streamId: string; pc
   return { streamId: reply.result.id as string, pc, answer: reply.result.sdpAnswer as string };
 }
 
-export async function testState(server: TestServer): Promise<{ counts: Record<string, number>; openSockets: number }> {
-  return (await (await fetch(`${server.url}/test/state`)).json()) as { counts: Record<string, number>; openSockets: number };
+export interface TestState {
+  counts: Record<string, number>;
+  openSockets: number;
+  endpoints: { id: string; kind: string; connectionState: string; packets: number }[];
+}
+
+export async function testState(server: TestServer): Promise<TestState> {
+  return (await (await fetch(`${server.url}/test/state`)).json()) as TestState;
 }
 
 /** Poll until `check` passes; bounded, so a condition that never holds fails the test. */
