@@ -5,7 +5,7 @@
 import type { Benchmark } from './context.ts';
 import { reps } from './context.ts';
 import { BareParticipant } from './bare.ts';
-import { callPageUrl, clickJoin, newInstrumentedContext, readMarks, round, stats, waitFor, waitForJoinForm, type Row } from './harness.ts';
+import { callPageUrl, clickJoin, newInstrumentedContext, readMarks, round, sleep, stats, waitFor, waitForJoinForm, type Row } from './harness.ts';
 
 export const firstFrameBench: Benchmark = {
   name: 'first-frame',
@@ -58,6 +58,27 @@ export const firstFrameBench: Benchmark = {
         await publisher.unpublish();
         await waitFor('the tile to go', () => viewer.locator('.tiles .video-tile:not([data-media-key="self"])').count().then((c) => c === 0), 10_000);
       }
+      // A late subscriber: the stream has been flowing for a while, so the publisher's own start-up
+      // is out of the picture; what is left is the subscriber's leg (signalling, ICE + DTLS with
+      // the SFU, then a keyframe). Split at the peer connection's 'connected'.
+      await publisher.publish();
+      await viewer.waitForFunction(() => !!document.querySelector('.tiles .video-tile:not([data-media-key="self"]) video'), undefined, { timeout: 15_000 });
+      const lateConnect: number[] = [];
+      const lateKeyframe: number[] = [];
+      for (let i = 0; i < Math.max(2, Math.round(n / 2)); i++) {
+        await bareViewer.disconnect();
+        await bareViewer.page.reload({ waitUntil: 'load' });
+        await sleep(1000); // the stream keeps flowing meanwhile
+        await bareViewer.connect(sessionId, `Late${i}`, { subscribe: true, withVideo: true });
+        const m = await waitFor('a late subscriber\'s first frame', async () => {
+          const marks = await readMarks(bareViewer.page);
+          return marks.remoteFrames.length && marks.pcs.some((p) => p.connected) ? marks : undefined;
+        }, 15_000, 20);
+        const sent = lastEpoch(m.rpc, 'receiveVideoFrom', 'prepareReceiveVideoFrom');
+        const connected = m.pcs.find((p) => p.connected)?.connected ?? Number.NaN;
+        lateConnect.push(connected - sent);
+        lateKeyframe.push((m.remoteFrames[0]?.epoch ?? Number.NaN) - connected);
+      }
       await publisher.disconnect();
       await bareViewer.disconnect();
       await viewer.getByRole('button', { name: 'Leave' }).click();
@@ -76,8 +97,16 @@ export const firstFrameBench: Benchmark = {
           baseline: round(stats(bareSubscribeSent).median, 0), ratio: round(stats(subscribeSent).median / stats(bareSubscribeSent).median, 2), note: 'baseline: the bare subscriber',
         },
         { figure: '2 first remote frame', metric: 'page subscribe request → first frame (median)', value: round(stats(subscribeToFrame).median, 0), unit: 'ms', note: `p95 ${round(stats(subscribeToFrame).p95, 0)}` },
+        {
+          figure: '2 first remote frame', metric: `late subscriber (stream already flowing; bare page): subscribe request → peer connection connected (median; n ${lateConnect.length})`,
+          value: round(stats(lateConnect).median, 0), unit: 'ms', note: `p95 ${round(stats(lateConnect).p95, 0)}`,
+        },
+        {
+          figure: '2 first remote frame', metric: 'late subscriber: connected → first frame (waiting for a keyframe) (median)',
+          value: round(stats(lateKeyframe).median, 0), unit: 'ms', note: `p95 ${round(stats(lateKeyframe).p95, 0)}`,
+        },
       ];
-      return { rows, details: { page, bare, published, notified, subscribeSent, bareSubscribeSent, subscribeToFrame } };
+      return { rows, details: { page, bare, published, notified, subscribeSent, bareSubscribeSent, subscribeToFrame, lateConnect, lateKeyframe } };
     } finally {
       await publisherContext.close();
       await bareContext.close();

@@ -252,12 +252,14 @@ export interface BenchMarks {
   steps: { text: string; t: number }[];
   remoteFrames: { key: string; epoch: number }[];
   rpc: { method: string; sent: number; epoch?: number; answered?: number; answeredEpoch?: number }[];
+  /** Every RTCPeerConnection: created and connected (epoch). */
+  pcs: { created: number; connected?: number }[];
 }
 
 export function readMarks(page: Page): Promise<BenchMarks> {
   return page.evaluate(() => {
     const b = (window as unknown as { __bench: BenchMarks }).__bench;
-    return JSON.parse(JSON.stringify({ marks: b.marks, steps: b.steps, remoteFrames: b.remoteFrames, rpc: b.rpc })) as BenchMarks;
+    return JSON.parse(JSON.stringify({ marks: b.marks, steps: b.steps, remoteFrames: b.remoteFrames, rpc: b.rpc, pcs: b.pcs })) as BenchMarks;
   });
 }
 

@@ -5,7 +5,7 @@
 // the peer connections the page opens. Times are performance.now(); `epoch` ones add timeOrigin
 // so two pages can be compared.
 (() => {
-  const bench = { marks: {}, steps: [], remoteFrames: [], rpc: [] };
+  const bench = { marks: {}, steps: [], remoteFrames: [], rpc: [], pcs: [] };
   window.__bench = bench;
   const now = () => performance.now();
   const mark = (name) => {
@@ -93,6 +93,12 @@
     constructor(...args) {
       super(...args);
       pcs.push(new WeakRef(this));
+      // When each one got connected (ICE + DTLS done), epoch: splits "subscribe → first frame".
+      const entry = { created: performance.timeOrigin + now(), connected: undefined };
+      bench.pcs.push(entry);
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected' && entry.connected === undefined) entry.connected = performance.timeOrigin + now();
+      });
     }
   };
   // What an open one is: a publisher sends, a subscriber only receives.
