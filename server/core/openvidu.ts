@@ -420,6 +420,15 @@ export class OpenViduCore {
     for (const c of recipients) c?.participant?.channel?.notify('sendMessage', params);
   }
 
+  /** The live socket of a participant, wherever it is (test controls). */
+  channelOf(connectionId: string): ClientChannel | undefined {
+    for (const session of this.sessions.values()) {
+      const channel = session.connections.get(connectionId)?.participant?.channel;
+      if (channel) return channel;
+    }
+    return undefined;
+  }
+
   sessionOfConnection(connection: Connection): Session {
     return this.sessionOf(connection);
   }

@@ -45,6 +45,20 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
 
+  if (segments[1] === 'connections' && segments[3] === 'notify' && segments.length === 4 && method === 'POST') {
+    // Sends one JSON-RPC notification to a participant, for page tests of notifications the local
+    // server never produces itself (recordingStarted, networkQualityLevelChanged, ...).
+    const { method: rpcMethod, params } = await readJsonObject(req, ctx.options.maxBodyBytes);
+    if (typeof rpcMethod !== 'string' || rpcMethod === '' || typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new HttpError(400, 'Body must be {"method": "<name>", "params": {...}}');
+    }
+    const channel = ctx.core.channelOf(segments[2] ?? '');
+    if (!channel) throw new HttpError(404, `No open socket for ${segments[2]}`);
+    channel.notify(rpcMethod, params);
+    sendEmpty(res, 204);
+    return true;
+  }
+
   if (segments[1] === 'refuse-websockets' && segments.length === 2 && method === 'POST') {
     const { ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {

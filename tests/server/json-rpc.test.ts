@@ -256,6 +256,23 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     expect(refused.error?.code).toBe(40007);
   });
 
+  it('the notify test control sends one notification to one participant', async () => {
+    server = await startTestServer();
+    const [ta, tb] = await sessionWithTokens(server, 'Notify', 2);
+    const a = await open(server.wsUrl);
+    const joinA = await a.join(ta as string);
+    const b = await open(server.wsUrl);
+    await b.join(tb as string);
+    const post = (id: string, body: unknown): Promise<Response> =>
+      fetch(`${server!.url}/test/connections/${id}/notify`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post(joinA.id as string, { method: 'recordingStarted', params: { id: 'r1', name: 'rec' } })).status).toBe(204);
+    const got = await a.notification('recordingStarted');
+    expect(got.params).toEqual({ id: 'r1', name: 'rec' });
+    expect((await post(joinA.id as string, { method: 42, params: {} })).status).toBe(400);
+    expect((await post('con_Nobody1234', { method: 'x', params: {} })).status).toBe(404);
+    expect(b.notifications('recordingStarted')).toEqual([]);
+  });
+
   it('refuse-websockets keeps new sockets out for a while', async () => {
     server = await startTestServer();
     const refuse = await fetch(`${server.url}/test/refuse-websockets`, { method: 'POST', body: JSON.stringify({ ms: 60_000 }) });
