@@ -26,12 +26,19 @@ export function startInspector(secrets: readonly string[]): Observer<InspectionE
   });
   // @statelyai/inspect's own observer converts each event in a requestIdleCallback, which a page
   // playing video (or in the background) may not get for many seconds: the inspector would lag
-  // behind the page. Converting here, at once, keeps it live and in order; each event is copied
-  // and masked as it happens, so what waits in the buffer is already plain, secret-free JSON.
-  return {
-    next: (event) => {
+  // behind the page. Converting in a microtask keeps it live and in order (an actor registers
+  // inside its constructor, so its first snapshot exists only a moment later); each event is
+  // copied and masked then, so what waits in the buffer is already plain, secret-free JSON.
+  const queue: InspectionEvent[] = [];
+  const flush = () => {
+    for (const event of queue.splice(0)) {
       const converted = convert(event);
       if (converted) inspector.adapter.send(scrub(converted, secrets) as unknown as Sendable);
+    }
+  };
+  return {
+    next: (event) => {
+      if (queue.push(event) === 1) queueMicrotask(flush);
     },
   };
 }

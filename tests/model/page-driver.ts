@@ -17,6 +17,7 @@ import {
   type StatePath,
 } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
+import { UNCOVERABLE_ON_PAGE } from './uncoverable.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The local server, as an operator (REST with the secret) and as a test (the /test routes)
@@ -336,18 +337,6 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   },
 };
 
-/**
- * The transitions the page cannot be made to take, each with the reason. `npm run test:model`
- * accepts these as uncovered on the page (they are covered on the machine) and nothing else.
- */
-export const UNCOVERABLE_ON_PAGE: Record<string, string> = {
-  'call.session.leaving user.leave#0':
-    'a second leave while leaving: the Leave button is disabled in that state and Cancel is not shown (pagehide would send it, but then the page is gone)',
-  'call.session.leaving session.disconnected#0':
-    'the session actor answers every sessionDisconnected after a leave with session.left (the disconnect was asked for), so the page never sends session.disconnected while leaving',
-  'call.session.leaving xstate.after.leaveTimeout.call.session.leaving#0':
-    'openvidu-browser emits sessionDisconnected synchronously inside disconnect(), so the real library always confirms a leave at once; the 3 s fallback cannot run out',
-};
 
 // ---------------------------------------------------------------------------------------------
 // States: what the page shows in each

@@ -1,0 +1,97 @@
+// `npm run test:model`: the model's paths on the machine (vitest) and on the real page
+// (Playwright), then one table of what they covered. Fails when a run fails, or when a state or a
+// transition is left uncovered, except the page's few listed (with the reason) in
+// tests/model/page-driver.ts UNCOVERABLE_ON_PAGE.
+//
+//   npm run test:model                 both
+//   npm run test:model -- --machine    the machine paths only (no browser)
+//
+// The page paths need the production build (`npm run build`); Playwright starts the local
+// server and `vite preview` itself. PLAYWRIGHT_OUTPUT_DIR, TEST_SERVER_PORT and TEST_PAGE_PORT
+// pass through.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { allTransitions, STATE_PATHS } from '../tests/model/call.model.ts';
+import { clearCoverage, readCoverage, type CoverageReport, type Runner } from '../tests/model/coverage.ts';
+import { UNCOVERABLE_ON_PAGE } from '../tests/model/uncoverable.ts';
+
+const machineOnly = process.argv.includes('--machine');
+
+function run(command: string, args: string[]): boolean {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  return result.status === 0;
+}
+
+clearCoverage();
+const ok: Record<Runner, boolean> = { machine: false, page: machineOnly };
+ok.machine = run('npx', ['vitest', 'run', 'tests/model']);
+if (!machineOnly) {
+  if (!existsSync('dist/index.html')) {
+    console.error('\nNo production build in dist/: run `npm run build` first.');
+    ok.page = false;
+  } else {
+    ok.page = run('npx', ['playwright', 'test', 'tests/model']);
+  }
+}
+
+const allStates = [...STATE_PATHS];
+const transitions = allTransitions();
+const problems: string[] = [];
+
+interface Row {
+  runner: string;
+  states: string;
+  transitions: string;
+  paths: string;
+  time: string;
+}
+
+function row(runner: Runner, report: CoverageReport | null, excused: Record<string, string>): Row {
+  if (!report) {
+    problems.push(`${runner}: no coverage was recorded (the run failed before any path finished)`);
+    return { runner, states: '—', transitions: '—', paths: '—', time: '—' };
+  }
+  const missingStates = allStates.filter((s) => !report.states.includes(s));
+  const missing = transitions.filter((t) => !report.transitions.includes(t));
+  const unexcused = missing.filter((t) => !(t in excused));
+  for (const s of missingStates) problems.push(`${runner}: state ${s} never reached`);
+  for (const t of unexcused) problems.push(`${runner}: transition ${t} never taken`);
+  const covered = transitions.length - missing.length;
+  const excusedCount = missing.length - unexcused.length;
+  return {
+    runner,
+    states: `${allStates.length - missingStates.length} / ${allStates.length}`,
+    transitions: `${covered} / ${transitions.length}${excusedCount ? ` (+${excusedCount} listed as not causable)` : ''}`,
+    paths: `${report.paths} paths, ${report.steps} steps`,
+    time: `${(report.ms / 1000).toFixed(1)} s`,
+  };
+}
+
+const rows: Row[] = [row('machine', readCoverage('machine'), {})];
+if (!machineOnly) rows.push(row('page', readCoverage('page'), UNCOVERABLE_ON_PAGE));
+
+const header: Row = { runner: '', states: 'states', transitions: 'transitions', paths: 'paths run', time: 'time' };
+const keys = Object.keys(header) as (keyof Row)[];
+const width = (k: keyof Row) => Math.max(...[header, ...rows].map((r) => r[k].length));
+const line = (r: Row) => `| ${keys.map((k) => r[k].padEnd(width(k))).join(' | ')} |`;
+console.log('\nModel coverage of machines/call.machine.ts\n');
+console.log(line(header));
+console.log(`|${keys.map((k) => '-'.repeat(width(k) + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+
+if (!machineOnly) {
+  const page = readCoverage('page');
+  const notTaken = Object.entries(UNCOVERABLE_ON_PAGE).filter(([t]) => !page?.transitions.includes(t));
+  if (notTaken.length) {
+    console.log('\nNot causable on the page (covered by the machine paths):');
+    for (const [t, why] of notTaken) console.log(`  - ${t}: ${why}`);
+  }
+}
+
+for (const runner of ['machine', 'page'] as const) if (!ok[runner]) problems.unshift(`${runner}: the test run failed`);
+if (problems.length) {
+  console.error(`\nFAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('\nEvery state and transition is covered.');

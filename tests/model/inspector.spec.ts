@@ -1,0 +1,136 @@
+// The Stately inspector, offline: https://stately.ai/** is routed to a stub that answers
+// `@statelyai.connected` and records what the page sends it (see inspector-stub.ts).
+import { expect, test, type Request } from '@playwright/test';
+import { callPageUrl, join, joinAndWaitForCall, leave, openParticipant, tileOf } from '../e2e/call-page.ts';
+import { TEST_SECRET } from '../support/ports.ts';
+import { callActorId, callActorSnapshots, received, stubInspector, type InspectorMessage } from './inspector-stub.ts';
+
+const uniqueSession = (name: string) => `${name}${Date.now()}`;
+
+test('?inspect streams the call machine, its snapshots through a join and leave, and each stream actor, with no token or secret', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const session = uniqueSession('Inspect');
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  await stubInspector(context);
+  const alice = await context.newPage();
+  const popupOpened = alice.waitForEvent('popup');
+  await alice.goto(callPageUrl({ inspect: '' }));
+  const popup = await popupOpened;
+  expect(popup.url()).toBe('https://stately.ai/inspect');
+
+  await joinAndWaitForCall(alice, session, 'Alice');
+  const bob = await openParticipant(browser);
+  await joinAndWaitForCall(bob, session, 'Bob');
+  await expect(tileOf(alice, 'Bob')).toBeVisible();
+  await leave(alice);
+
+  let messages: InspectorMessage[] = [];
+  await expect
+    .poll(async () => {
+      messages = await received(popup);
+      return callActorSnapshots(messages).some((s) => s.value === 'idle' && messages.indexOf(messages.find((m) => m.snapshot === s)!) > 0)
+        ? callActorSnapshots(messages).map((s) => JSON.stringify(s.value)).join(' → ')
+        : 'waiting';
+    })
+    .toContain('"idle"');
+  messages = await received(popup);
+
+  await test.step('the call machine is registered first, with its definition', () => {
+    const first = messages.find((m) => m.type === '@xstate.actor');
+    expect(first?.name).toBe('call');
+    expect(first?.parentId).toBeUndefined();
+    const definition = JSON.parse(first?.definition ?? '{}') as { id: string; initial: string; states: Record<string, { states?: Record<string, unknown> }> };
+    expect(definition.id).toBe('call');
+    expect(definition.initial).toBe('idle');
+    expect(Object.keys(definition.states).sort()).toEqual(['ended', 'failed', 'fetchingToken', 'idle', 'session']);
+    expect(Object.keys(definition.states.session?.states ?? {}).sort()).toEqual([
+      'connecting',
+      'inCall',
+      'leaving',
+      'publishFailed',
+      'publishing',
+    ]);
+  });
+
+  await test.step('its snapshots follow the join and the leave', () => {
+    const values = callActorSnapshots(messages).map((s) => JSON.stringify(s.value));
+    const expected = [
+      '"idle"',
+      '"fetchingToken"',
+      '{"session":"connecting"}',
+      '{"session":"publishing"}',
+      '{"session":{"inCall":"live"}}',
+      '{"session":"leaving"}',
+      '"idle"',
+    ];
+    // In this order, with nothing else between them but the call's own updates (Bob's stream).
+    const distinct = values.filter((v, i) => v !== values[i - 1]);
+    expect(distinct).toEqual(expected);
+    const inCall = callActorSnapshots(messages).find((s) => (s.context?.remoteStreams as unknown[] | undefined)?.length === 1);
+    expect(inCall?.context).toMatchObject({ sessionName: session, nickname: 'Alice' });
+  });
+
+  await test.step("Bob's stream gets an actor of its own, registered under the call", () => {
+    const callId = callActorId(messages);
+    const stream = messages.find((m) => m.type === '@xstate.actor' && m.parentId === callId && m.name?.startsWith('stream:'));
+    expect(stream, 'a stream actor registration').toBeDefined();
+    expect(JSON.parse(stream?.definition ?? '{}')).toMatchObject({ id: 'stream', initial: 'active' });
+    const streamSnapshots = messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === stream?.sessionId);
+    expect(streamSnapshots.some((m) => JSON.stringify(m.snapshot?.value) === '{"active":"playing"}')).toBe(true);
+    expect(streamSnapshots.at(0)?.snapshot?.context).toMatchObject({ nickname: 'Bob' });
+  });
+
+  await test.step('what was sent is plain JSON, and carries no token and no secret', () => {
+    for (const message of messages) expect(JSON.parse(JSON.stringify(message))).toEqual(message);
+    const text = JSON.stringify(messages);
+    expect(text).not.toContain(TEST_SECRET);
+    expect(text).not.toMatch(/tok_[A-Za-z0-9]/);
+    expect(text).not.toMatch(/token=(?!\*\*\*)/);
+    // Masked where they were: the token the fetch returned, and the one the session actor got.
+    const done = messages.find((m) => m.type === '@xstate.event' && m.event?.type === 'xstate.done.actor.fetchToken');
+    expect(String(done?.event?.output)).toMatch(/[?&]token=\*\*\*$/);
+    const sessionActor = messages.find((m) => m.type === '@xstate.actor' && m.name === 'openvidu');
+    expect(sessionActor?.snapshot).toMatchObject({ input: { token: '***', nickname: 'Alice' } });
+  });
+
+  await bob.context().close();
+  await context.close();
+});
+
+test('without ?inspect nothing opens, nothing loads, and nothing is sent', async ({ browser }) => {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const toInspector: string[] = [];
+  await context.route('https://stately.ai/**', (route) => {
+    toInspector.push(route.request().url());
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  page.on('request', (request) => requests.push(request));
+  let popups = 0;
+  page.on('popup', () => popups++);
+  const messages: unknown[] = [];
+  await page.exposeFunction('__recordPost', (data: unknown) => messages.push(data));
+  await page.addInitScript(() => {
+    const post = window.postMessage.bind(window);
+    // Anything the page would post to another window goes through window.open's result; record
+    // every postMessage the page makes, to be sure.
+    window.postMessage = ((message: unknown, ...rest: [string]) => {
+      (window as unknown as { __recordPost: (m: unknown) => void }).__recordPost(message);
+      return post(message, ...rest);
+    }) as typeof window.postMessage;
+  });
+  await page.goto(callPageUrl());
+  const session = uniqueSession('NoInspect');
+  await join(page, session, 'Alice');
+  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+  await leave(page);
+
+  expect(popups).toBe(0);
+  expect(toInspector).toEqual([]);
+  expect(requests.map((r) => r.url()).filter((url) => /\/assets\/inspect-/.test(url))).toEqual([]);
+  expect(messages).toEqual([]);
+  await context.close();
+});
