@@ -166,6 +166,12 @@ describe('SDP the SFU answers with', () => {
     expect(subscriberAnswer.match(/a=sendonly/g)).toHaveLength(2);
     expect(subscriberAnswer).toMatch(/a=rtpmap:\d+ VP8\/90000/);
     expect((await testState(server)).counts).toMatchObject({ publishers: 1, subscribers: 1, openPeerConnections: 2 });
+    // Subscriber reconnection in the client-offer flow: a new offer in reconnectStream's sdpOffer.
+    const offer2 = await makeOffer('recvonly');
+    const reconnected = await b.call('reconnectStream', { stream: streamId, sdpOffer: offer2.sdp, forciblyReconnect: false });
+    expect(reconnected.result?.sdpAnswer).toMatch(/a=sendonly/);
+    expect((await testState(server)).counts).toMatchObject({ subscribers: 1, openPeerConnections: 2 });
+    await offer2.pc.close();
     // unsubscribeFromVideo names the publisher's connectionId, not the stream.
     expect((await b.call('unsubscribeFromVideo', { sender: joinA.id })).result).toBeDefined();
     expect((await testState(server)).counts).toMatchObject({ subscribers: 0, openPeerConnections: 1 });
@@ -217,7 +223,16 @@ describe('SDP the SFU answers with', () => {
     const done = await b.call('receiveVideoFrom', { sender: streamId, sdpAnswer: viewer.localDescription?.sdp });
     expect(done.result).toBeDefined();
     expect((await testState(server)).counts).toMatchObject({ subscribers: 1, openPeerConnections: 2 });
-    await Promise.all([pc.close(), viewer.close()]);
+
+    // Subscriber reconnection in this flow: a new server offer, answered through reconnectStream's sdpString.
+    const again = await b.call('prepareReceiveVideoFrom', { sender: streamId, reconnect: true });
+    const viewer2 = new RTCPeerConnection({ iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
+    await viewer2.setRemoteDescription({ type: 'offer', sdp: again.result?.sdpOffer as string });
+    await viewer2.setLocalDescription(await viewer2.createAnswer());
+    const reconnected = await b.call('reconnectStream', { stream: streamId, sdpString: viewer2.localDescription?.sdp, forciblyReconnect: false });
+    expect(reconnected.result).toBeDefined();
+    expect((await testState(server)).counts).toMatchObject({ subscribers: 1, openPeerConnections: 2 });
+    await Promise.all([pc.close(), viewer.close(), viewer2.close()]);
   });
 });
 
