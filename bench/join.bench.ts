@@ -57,7 +57,7 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
     }
     // Resource Timing of the lazy chunk (the call page imports openvidu-browser on the first join).
     const libEnd = await page.evaluate(() =>
-      performance.getEntriesByType('resource').find((e) => /\/assets\/lib-[^/]*\.js$/.test(e.name))?.responseEnd ?? Number.NaN);
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => /\/assets\/lib-[^/]*\.js$/.test(e.name))?.responseEnd ?? Number.NaN);
     return { ...sample(variant, m), libLoaded: libEnd - (m.marks.click ?? Number.NaN) };
   } finally {
     await context.close();

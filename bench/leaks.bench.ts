@@ -59,19 +59,51 @@ export const leaksBench: Benchmark = {
       const after = await serverCounts(ctx.serverUrl);
       const leftParticipants = after.participants - before.participants;
       const leftServerPcs = after.openPeerConnections - before.openPeerConnections;
+
+      // Baseline: the bare openvidu-browser page doing the same cycles the tutorial's way
+      // (connect, subscribe with the library's own <video>, publish, session.disconnect()).
+      const bareCycles = Math.max(3, Math.round(cycles / 2));
+      const bare = await BareParticipant.open(context, ctx.origin, ctx.serverUrl);
+      const bareCdp = await context.newCDPSession(bare.page);
+      const bareHeap = async () => {
+        await bareCdp.send('HeapProfiler.collectGarbage');
+        await bareCdp.send('HeapProfiler.collectGarbage');
+        return ((await bareCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20;
+      };
+      let bareFirst = Number.NaN;
+      for (let i = 0; i < bareCycles; i++) {
+        await bare.connect(sessionId, `BareCycler${i}`, { subscribe: true, withVideo: true });
+        await bare.publish();
+        await bare.page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('#remote video')?.videoWidth ?? 0) > 0, undefined, { timeout: 20_000, polling: 50 });
+        await bare.disconnect();
+        await bare.page.waitForFunction(() => !document.querySelector('#remote video'), undefined, { timeout: 10_000, polling: 50 });
+        if (i === 0) {
+          await sleep(500);
+          bareFirst = await bareHeap();
+        }
+      }
+      await sleep(1000);
+      const bareLast = await bareHeap();
+      const barePcs = await openPeerConnections(bare.page);
+      const bareGrowth = (bareLast - bareFirst) / Math.max(1, bareCycles - 1);
       await remote.disconnect();
 
       const growth = (heapLast - heapFirst) / Math.max(1, cycles - 1);
       const rows: Row[] = [
         {
           figure: '7 leaks', metric: `JS heap after GC: after cycle 1 → after cycle ${cycles}`, value: `${round(heapFirst, 2)} → ${round(heapLast, 2)}`, unit: 'MiB',
-          note: `${round(growth * 1024, 1)} KiB per cycle; ${round(heapLoaded, 2)} MiB after load, before any join; ${round(seconds / cycles, 1)} s per cycle`,
+          note: `${round(heapLoaded, 2)} MiB after load, before any join; ${round(seconds / cycles, 1)} s per cycle`,
         },
-        { figure: '7 leaks', metric: 'peer connections still open in the page', value: pcs, unit: '', goal: '0', met: pcs === 0 },
+        {
+          figure: '7 leaks', metric: 'JS heap growth per cycle (after GC)', value: round(growth * 1024, 1), unit: 'KiB',
+          baseline: round(bareGrowth * 1024, 1), ratio: round(growth / bareGrowth, 2),
+          note: `baseline: bare page, ${bareCycles} cycles the tutorial's way, ${round(bareFirst, 2)} → ${round(bareLast, 2)} MiB`,
+        },
+        { figure: '7 leaks', metric: 'peer connections still open in the page', value: pcs, unit: '', goal: '0', met: pcs === 0, note: `bare page after its cycles: ${barePcs}` },
         { figure: '7 leaks', metric: '<video> elements left in the page', value: videos, unit: '', goal: '0', met: videos === 0 },
         { figure: '7 leaks', metric: 'participants left on the server', value: leftParticipants, unit: '', goal: '0', met: leftParticipants === 0, note: `server peer connections left: ${leftServerPcs}` },
       ];
-      return { rows, details: { cycles, heapLoaded, heapFirst, heapLast, pcs, pcInfo, videos, before, after } };
+      return { rows, details: { cycles, heapLoaded, heapFirst, heapLast, pcs, pcInfo, videos, before, after, bareCycles, bareFirst, bareLast, barePcs } };
     } finally {
       await context.close();
       await remoteContext.close();
