@@ -113,11 +113,12 @@ export async function callWithViewers(
   fixtureOrigin: string,
   viewers: number,
   base = TEST_SERVER_URL,
+  contextOptions: Parameters<Browser['newContext']>[0] = {},
 ): Promise<{ sessionId: string; streamId: string; publisher: Participant; viewers: Participant[] }> {
   const sessionId = `Call_${Date.now()}`;
   const tokens = await createSessionWithTokens(sessionId, viewers + 1, base);
   const join = async (token: string, name: string): Promise<Participant> => {
-    const context = await browser.newContext();
+    const context = await browser.newContext(contextOptions);
     const page = await context.newPage();
     await openFixture(page, fixtureOrigin);
     const connectionId = await page.evaluate(([t, n]) => window.fixture.connect(t as string, n as string), [token, name]);
