@@ -25,6 +25,8 @@ export interface CoreOptions {
   tokenBaseUrl: () => string;
   reconnectionWindowMs: number;
   subscribeFlow: SubscribeFlow;
+  /** Sessions nobody has joined are dropped after this long (real server: 3600 s, checked every 900 s). */
+  unusedSessionTtlMs?: number;
 }
 
 export interface PublishParams {
@@ -86,7 +88,21 @@ export class OpenViduCore {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: CoreOptions) {}
+  private readonly garbageTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: CoreOptions) {
+    const ttl = options.unusedSessionTtlMs ?? 3_600_000;
+    this.garbageTimer = setInterval(() => this.collectUnusedSessions(ttl), Math.min(ttl, 900_000));
+    this.garbageTimer.unref();
+  }
+
+  /** Like the real server's garbage collector: a session created by REST that nobody ever used. */
+  collectUnusedSessions(ttlMs: number): void {
+    const now = Date.now();
+    for (const session of [...this.sessions.values()]) {
+      if (participantsOf(session).length === 0 && now - session.createdAt >= ttlMs) this.dropSession(session, 'unused');
+    }
+  }
 
   private log(line: string): void {
     this.options.logger(line);
@@ -445,6 +461,7 @@ export class OpenViduCore {
   /** Shutdown: every timer cleared, every participant gone without notifications. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.garbageTimer);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const session of this.sessions.values()) {

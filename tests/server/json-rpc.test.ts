@@ -319,3 +319,28 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     }
   });
 });
+
+describe('unused sessions', () => {
+  it('are collected after their time to live, with their pending tokens; joined ones stay', async () => {
+    const { OpenViduCore } = await import('../../server/core/openvidu.ts');
+    const { Sfu } = await import('../../server/sfu/sfu.ts');
+    const { silentLogger } = await import('../../server/log.ts');
+    const core = new OpenViduCore({
+      sfu: new Sfu({ loopbackOnly: true, extraAddresses: [] }),
+      logger: silentLogger,
+      tokenBaseUrl: () => 'ws://localhost:1',
+      reconnectionWindowMs: 1000,
+      subscribeFlow: 'client-offer',
+    });
+    const props = { mediaMode: 'ROUTED', recordingMode: 'MANUAL', forcedVideoCodec: 'VP8', allowTranscoding: false, defaultRecordingProperties: {} };
+    const unused = core.createSession({ ...props, customSessionId: 'Unused' });
+    const used = core.createSession({ ...props, customSessionId: 'Used' });
+    const token = core.createConnection(unused!, { type: 'WEBRTC', data: '', record: true, role: 'PUBLISHER', kurentoOptions: null, customIceServers: [], rtspUri: null, adaptativeBitrate: null, onlyPlayWithSubscribers: null, networkCache: null }).token;
+    const joiner = core.createConnection(used!, { type: 'WEBRTC', data: '', record: true, role: 'PUBLISHER', kurentoOptions: null, customIceServers: [], rtspUri: null, adaptativeBitrate: null, onlyPlayWithSubscribers: null, networkCache: null });
+    core.join({ token: joiner.token, sessionId: 'Used', platform: 'test', metadata: '' }, { notify: () => {}, close: () => {} }, '127.0.0.1');
+    core.collectUnusedSessions(0);
+    expect([...core.sessions.keys()]).toEqual(['Used']);
+    expect(() => core.join({ token, sessionId: 'Unused', platform: 'test', metadata: '' }, { notify: () => {}, close: () => {} }, '127.0.0.1')).toThrow(/cannot be found/);
+    await core.close();
+  });
+});
