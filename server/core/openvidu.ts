@@ -260,6 +260,7 @@ export class OpenViduCore {
   /** No ping within the watchdog timeout: gone for good, as Kurento's PingWatchdog decides. */
   pingTimeout(connection: Connection, channel: ClientChannel): void {
     if (connection.participant?.channel !== channel) return;
+    this.log(`participant ${connection.id} stopped pinging`);
     this.removeParticipant(connection, 'networkDisconnect', false);
   }
 
