@@ -456,6 +456,7 @@ export async function runPagePath(
         await world.setPermissionsFor(i);
         const cause = CAUSES[event.type] as Cause<ModelEventType>;
         await cause(world, event as never, next);
+        const caused = performance.now();
 
         // The page's own call actor must receive the event, with nothing else taking a transition first.
         let found = -1;
@@ -470,6 +471,7 @@ export async function runPagePath(
           )
           .toBe(true);
         const state = await world.actorState();
+        const arrived = performance.now();
         // Events the path did not cause may arrive (a remote stream's ICE warning, routed to its
         // tile): they are real and count, but must leave the call as the model has it.
         for (let k = consumed; k < found; k++) {
@@ -513,7 +515,10 @@ export async function runPagePath(
         for (const undo of world.afterStep.splice(0)) await undo();
         world.afterStep.push(...pending);
         result.steps++;
-        if (process.env.MODEL_DEBUG) console.log(`${Math.round(performance.now() - stepStarted)} ms  ${i + 1}. ${event.type}`);
+        if (process.env.MODEL_DEBUG) {
+          const ms = (t: number) => Math.round(t - stepStarted);
+          console.log(`${ms(performance.now())} ms (caused ${ms(caused)}, arrived ${ms(arrived)})  ${i + 1}. ${event.type}`);
+        }
       });
     }
   } finally {
