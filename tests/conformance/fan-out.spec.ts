@@ -13,7 +13,7 @@ test.afterAll(async () => {
 });
 
 test('one publisher reaches four subscribers at 640x480', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const call = await callWithViewers(browser, fixture.origin, 4);
   for (const viewer of call.viewers) {
     await expect.poll(async () => (await remoteVideo(viewer.page))?.width ?? 0, { timeout: 30_000 }).toBe(640);

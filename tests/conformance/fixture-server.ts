@@ -96,9 +96,10 @@ export async function remoteVideo(page: Page, index = 0): Promise<RemoteVideo | 
 
 /** Waits until the page's remote video `index` has a size and keeps decoding new frames. */
 export async function expectFramesAdvancing(page: Page, index = 0): Promise<void> {
-  await expect.poll(async () => (await remoteVideo(page, index))?.width ?? 0).toBeGreaterThan(0);
+  // Generous bounds: ICE, DTLS and the first keyframe take seconds when other browser tests share the CPU.
+  await expect.poll(async () => (await remoteVideo(page, index))?.width ?? 0, { timeout: 45_000 }).toBeGreaterThan(0);
   const first = (await remoteVideo(page, index)) as RemoteVideo;
-  await expect.poll(async () => (await remoteVideo(page, index))?.frames ?? 0).toBeGreaterThan(first.frames + 10);
+  await expect.poll(async () => (await remoteVideo(page, index))?.frames ?? 0, { timeout: 45_000 }).toBeGreaterThan(first.frames + 10);
 }
 
 export interface Participant {

@@ -4,6 +4,9 @@
 import { expect, test } from '@playwright/test';
 import { createSessionWithTokens, expectFramesAdvancing, openFixture, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
 
+// Real media in several Chromium pages on a 2-core machine: allow more than the default minute.
+test.describe.configure({ timeout: 150_000 });
+
 let fixture: FixtureServer;
 test.beforeAll(async () => {
   fixture = await startFixtureServer();

@@ -5,6 +5,9 @@ import { expect, test } from '@playwright/test';
 import { TEST_SERVER_URL } from '../support/ports.ts';
 import { callWithViewers, expectFramesAdvancing, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
 
+// Real media in several Chromium pages on a 2-core machine: allow more than the default minute.
+test.describe.configure({ timeout: 150_000 });
+
 let fixture: FixtureServer;
 test.beforeAll(async () => {
   fixture = await startFixtureServer();
@@ -36,8 +39,7 @@ test('a dropped socket reconnects within the window and media keeps flowing', as
 });
 
 test('kept out past the reconnection window, the client is told networkDisconnect', async ({ browser }) => {
-  test.setTimeout(90_000);
-  const call = await callWithViewers(browser, fixture.origin, 1);
+    const call = await callWithViewers(browser, fixture.origin, 1);
   const viewer = call.viewers[0]!;
   // Longer than the 10 s window: the browser's retries (every 3 s) all fail until it has passed.
   const refused = await fetch(`${TEST_SERVER_URL}/test/refuse-websockets`, { method: 'POST', body: JSON.stringify({ ms: 12_000 }) });

@@ -7,6 +7,9 @@ import { silentLogger } from '../../server/log.ts';
 import { callWithViewers, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
 import { TEST_SECRET } from '../support/ports.ts';
 
+// Real media in several Chromium pages on a 2-core machine: allow more than the default minute.
+test.describe.configure({ timeout: 150_000 });
+
 let fixture: FixtureServer;
 let server: Awaited<ReturnType<typeof startOpenViduServer>>;
 
