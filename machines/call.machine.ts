@@ -47,6 +47,7 @@ export const callMachine = setup({
   guards: {
     joinIsValid: ({ event }) =>
       event.type === 'user.join' && joinFormProblem(event.sessionName, event.nickname) === null,
+    nothingToPublish: ({ context }) => !context.media.audio && !context.media.video,
     // "Join without it" with nothing left to publish means joining to watch and listen only.
     nothingLeftToPublish: ({ context }) => {
       const device = context.error?.device;
@@ -209,10 +210,22 @@ export const callMachine = setup({
         // session.connect(token): the server checks the token and lets us in.
         connecting: {
           on: {
-            'session.connected': {
-              target: 'publishing',
-              actions: assign({ connectionId: ({ event }) => event.connectionId }),
-            },
+            'session.connected': [
+              {
+                // A rejoin after "join without camera and microphone" keeps that choice: there is
+                // nothing to start, and publishing nothing would only fail (NO_INPUT_SOURCE_SET).
+                guard: 'nothingToPublish',
+                target: 'inCall',
+                actions: [
+                  assign({ connectionId: ({ event }) => event.connectionId }),
+                  assign({ notice: 'You joined without camera and microphone.' }),
+                ],
+              },
+              {
+                target: 'publishing',
+                actions: assign({ connectionId: ({ event }) => event.connectionId }),
+              },
+            ],
             'session.connectFailed': {
               target: '#call.failed',
               actions: assign({ error: ({ event }) => event.error }),
