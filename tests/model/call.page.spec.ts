@@ -39,8 +39,8 @@ export const PAGE_PATHS = {
   ],
   // Evicted and closed while publishing nothing: with a camera published, openvidu-browser
   // first reports the publisher's stream destroyed (reason forceDisconnectByServer), which the
-  // session actor passes on as publisher.streamDestroyed (see the report on issue 4).
-  'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, session closed': [
+  // session actor passes on as publisher.streamDestroyed (reported on issue 4).
+  'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed': [
     f('user.join'),
     f('xstate.done.actor.fetchToken'),
     f('session.connected'),
@@ -67,6 +67,11 @@ export const PAGE_PATHS = {
     f('session.connected'),
     f('publisher.failed', 1),
     f('user.continueWithoutDevice'),
+    f('session.disconnected', 1),
+    f('user.retry'),
+    f('xstate.done.actor.fetchToken'),
+    // Nothing to publish: straight into the call.
+    f('session.connected'),
     f('session.disconnected', 2),
     f('user.dismiss'),
   ],
@@ -118,7 +123,7 @@ test.describe('the model\'s paths on the real page', () => {
   for (const name of [
     'a call with another person: tiles, main video, notices, a dropped socket, a forced unpublish, leave',
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
-    'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, session closed',
+    'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
   ] as const satisfies PathName[]) {
     test(name, async ({ browser }) => {
       test.setTimeout(120_000);
