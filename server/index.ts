@@ -70,8 +70,9 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await sockets.close();
+      // The core first: once it is closed, sockets closing below are not mistaken for network drops.
       await core.close();
+      await sockets.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     })();
