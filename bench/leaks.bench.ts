@@ -62,7 +62,7 @@ export const leaksBench: Benchmark = {
 
       // Baseline: the bare openvidu-browser page doing the same cycles the tutorial's way
       // (connect, subscribe with the library's own <video>, publish, session.disconnect()).
-      const bareCycles = Math.max(3, Math.round(cycles / 2));
+      const bareCycles = Math.max(3, Math.round(cycles / 5)); // the baseline's growth per cycle, not a full leak run
       const bare = await BareParticipant.open(context, ctx.origin, ctx.serverUrl);
       const bareCdp = await context.newCDPSession(bare.page);
       const bareHeap = async () => {

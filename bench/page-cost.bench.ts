@@ -32,7 +32,7 @@ function remoteVideos(page: Page): Promise<{ playing: number; frames: number }> 
 export const pageCostBench: Benchmark = {
   name: 'page-cost',
   async run(ctx) {
-    const window = reps(ctx, 6, 2); // seconds measured per level
+    const window = reps(ctx, 5, 2); // seconds measured per level
     const sessionId = `bench-page-cost-${Date.now()}`;
     const viewerContext = await newInstrumentedContext(ctx.browser);
     const publishersContext = await newInstrumentedContext(ctx.browser);
