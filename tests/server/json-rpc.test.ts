@@ -107,6 +107,36 @@ describe('joinRoom and the notifications that follow', () => {
     expect(stream).toMatchObject({ audioActive: false, videoDimensions: dims });
   });
 
+  it('a MODERATOR may forceUnpublish and forceDisconnect others over JSON-RPC (…ByUser reasons)', async () => {
+    server = await startTestServer();
+    const [moderatorToken] = await sessionWithTokens(server, 'Moderated', 1, 'MODERATOR');
+    const [ta, tb] = [await createToken(server, 'Moderated'), await createToken(server, 'Moderated')];
+    const m = await open(server.wsUrl);
+    const joinM = await m.join(moderatorToken as string, 'Mod');
+    expect(joinM.role).toBe('MODERATOR');
+    const a = await open(server.wsUrl);
+    const joinA = await a.join(ta, 'A');
+    const b = await open(server.wsUrl);
+    const joinB = await b.join(tb, 'B');
+    const { streamId, pc } = await publish(a);
+    expect((await m.call('forceUnpublish', { streamId })).result).toBeDefined();
+    for (const client of [m, a, b]) {
+      const unpublished = await client.notification('participantUnpublished', (p) => p.connectionId === joinA.id);
+      expect(unpublished.params?.reason).toBe('forceUnpublishByUser');
+    }
+    expect((await m.call('forceDisconnect', { connectionId: joinB.id })).result).toBeDefined();
+    for (const client of [m, a]) {
+      const left = await client.notification('participantLeft', (p) => p.connectionId === joinB.id);
+      expect(left.params?.reason).toBe('forceDisconnectByUser');
+    }
+    const evicted = await b.notification('participantEvicted', (p) => p.connectionId === joinB.id);
+    expect(evicted.params?.reason).toBe('forceDisconnectByUser');
+    expect(b.notifications('participantLeft')).toEqual([]);
+    // A PUBLISHER may not do the same: 401.
+    expect((await a.call('forceDisconnect', { connectionId: joinM.id })).error?.code).toBe(401);
+    await pc.close();
+  });
+
   it('sendMessage with no recipients reaches everyone, the sender included, with `from`', async () => {
     server = await startTestServer();
     const [ta, tb] = await sessionWithTokens(server, 'Signals', 2);
