@@ -7,7 +7,7 @@ interface BareApi {
   publish(options?: { audio?: boolean; resolution?: string; frameRate?: number }): Promise<{ epoch: number; streamId: string }>;
   unpublish(): Promise<void>;
   framesDecoded(): Promise<number>;
-  sent(): Promise<{ frames: number; width: number; height: number }>;
+  sent(): Promise<{ frames: number; width: number; height: number; bytes: number }>;
   disconnect(): void;
 }
 type WithBare = { bare: BareApi };
@@ -35,7 +35,7 @@ export class BareParticipant {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.framesDecoded());
   }
   /** Video frames sent so far by this page's publisher, and their current size. */
-  sent(): Promise<{ frames: number; width: number; height: number }> {
+  sent(): Promise<{ frames: number; width: number; height: number; bytes: number }> {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.sent());
   }
   disconnect(): Promise<void> {

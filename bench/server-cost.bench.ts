@@ -36,7 +36,7 @@ export const serverCostBench: Benchmark = {
     const publisherContext = await newInstrumentedContext(ctx.browser);
     const sessionId = `bench-server-cost-${Date.now()}`;
     const rows: Row[] = [];
-    const levels: { subscribers: number; decoding: number; cpu: number; rss: number; fps: number; sentFps: number; size: string }[] = [];
+    const levels: { subscribers: number; decoding: number; cpu: number; rss: number; fps: number; sentFps: number; size: string; kbps: number }[] = [];
     try {
       await sleep(1000);
       const idle = await sampleCpu(server.pid, window);
@@ -71,8 +71,9 @@ export const serverCostBench: Benchmark = {
         const elapsed = (performance.now() - t0) / 1000;
         const fps = after.reduce((sum, f, i) => sum + (f - (before[i] ?? 0)), 0) / subscribers.length / elapsed;
         const sentFps = (sent1.frames - sent0.frames) / elapsed;
+        const kbps = (8 * (sent1.bytes - sent0.bytes)) / elapsed / 1000;
         const size = `${sent1.width}x${sent1.height}`;
-        levels.push({ subscribers: level, decoding, ...sample, fps, sentFps, size });
+        levels.push({ subscribers: level, decoding, ...sample, fps, sentFps, size, kbps });
         ctx.log(`server-cost: ${level} subscribers: ${round(sample.cpu)} % CPU, ${round(sample.rss)} MiB, sent ${size}@${round(sentFps, 0)}, ${round(fps)} fps decoded per subscriber`);
       }
       await Promise.all([publisher, ...subscribers].map((p) => p.disconnect().catch(() => undefined)));
@@ -86,7 +87,7 @@ export const serverCostBench: Benchmark = {
       rows.push({ figure: '5 server cost', metric: 'idle server', value: round(idle.cpu), unit: '% core', note: `RSS ${round(idle.rss, 0)} MiB` });
       rows.push({ figure: '5 server cost', metric: 'one publisher, no subscriber', value: round(alone.cpu), unit: '% core', note: `RSS ${round(alone.rss, 0)} MiB` });
       for (const l of levels) {
-        rows.push({ figure: '5 server cost', metric: `one publisher, ${l.subscribers} subscriber${l.subscribers > 1 ? 's' : ''}`, value: round(l.cpu), unit: '% core', note: `${l.decoding < l.subscribers ? `only ${l.decoding} of ${l.subscribers} decoding within 20 s; ` : ''}RSS ${round(l.rss, 0)} MiB; publisher sends ${l.size} at ${round(l.sentFps, 0)} fps; subscribers decode ${round(l.fps, 0)} fps each` });
+        rows.push({ figure: '5 server cost', metric: `one publisher, ${l.subscribers} subscriber${l.subscribers > 1 ? 's' : ''}`, value: round(l.cpu), unit: '% core', note: `${l.decoding < l.subscribers ? `only ${l.decoding} of ${l.subscribers} decoding within 20 s; ` : ''}RSS ${round(l.rss, 0)} MiB; publisher sends ${l.size} at ${round(l.sentFps, 0)} fps, ${round(l.kbps, 0)} kbit/s video; subscribers decode ${round(l.fps, 0)} fps each` });
       }
       rows.push({
         figure: '5 server cost', metric: `per extra subscriber (slope over ${valid.map((l) => l.subscribers).join(', ')} subscribers; one forwarded audio+video stream each)`, value: round(perSubscriber, 2), unit: '% core',
