@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { allTransitions, STATE_PATHS } from '../tests/model/call.model.ts';
 import { clearCoverage, readCoverage, type CoverageReport, type Runner } from '../tests/model/coverage.ts';
-import { UNCOVERABLE_ON_PAGE } from '../tests/model/uncoverable.ts';
+import { NOT_PAINTED_ON_PAGE, UNCOVERABLE_ON_PAGE } from '../tests/model/uncoverable.ts';
 
 const machineOnly = process.argv.includes('--machine');
 
@@ -87,6 +87,8 @@ if (!machineOnly) {
     console.log('\nNot causable on the page (covered by the machine paths):');
     for (const [t, why] of notTaken) console.log(`  - ${t}: ${why}`);
   }
+  console.log('\nReached on the page but never painted (checked through the inspector stream instead):');
+  for (const [state, why] of Object.entries(NOT_PAINTED_ON_PAGE)) console.log(`  - ${state}: ${why}`);
 }
 
 for (const runner of ['machine', 'page'] as const) if (!ok[runner]) problems.unshift(`${runner}: the test run failed`);

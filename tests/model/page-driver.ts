@@ -17,7 +17,7 @@ import {
   type StatePath,
 } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
-import { UNCOVERABLE_ON_PAGE } from './uncoverable.ts';
+import { NOT_PAINTED_ON_PAGE, UNCOVERABLE_ON_PAGE } from './uncoverable.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The local server, as an operator (REST with the secret) and as a test (the /test routes)
@@ -379,10 +379,7 @@ export const PAGE_STATES = {
   },
   'session.inCall.live': { shows: (v) => v.screen === 'call' && !v.reconnecting },
   'session.inCall.reconnecting': { shows: (v) => v.screen === 'call' && v.reconnecting },
-  'session.leaving': {
-    notPainted:
-      'openvidu-browser confirms a leave synchronously (sessionDisconnected inside disconnect()), so the machine is back in idle before the page renders "Leaving…"',
-  },
+  'session.leaving': { notPainted: NOT_PAINTED_ON_PAGE['session.leaving'] },
   failed: {
     shows: (v, m) => v.screen === 'failed' && v.errorTitle === 'Could not join' && v.errorKind === m.context.error?.kind,
   },

@@ -12,3 +12,12 @@ export const UNCOVERABLE_ON_PAGE: Record<string, string> = {
   'call.session.leaving xstate.after.leaveTimeout.call.session.leaving#0':
     'openvidu-browser emits sessionDisconnected synchronously inside disconnect(), so the real library always confirms a leave at once; the 3 s fallback cannot run out',
 };
+
+/**
+ * States the page reaches but never paints, each with the reason: the page paths check them
+ * through the inspector stream (the page's own actor was in them) instead of on screen.
+ */
+export const NOT_PAINTED_ON_PAGE: Record<string, string> = {
+  'session.leaving':
+    'openvidu-browser confirms a leave synchronously (sessionDisconnected inside disconnect()), so the machine is back in idle before the page renders "Leaving…"',
+};
