@@ -36,7 +36,7 @@ export const pageCostBench: Benchmark = {
     const sessionId = `bench-page-cost-${Date.now()}`;
     const viewerContext = await newInstrumentedContext(ctx.browser);
     const publishersContext = await newInstrumentedContext(ctx.browser);
-    const levels: { tiles: number; playing: number; task: number; script: number; layout: number; fps: number }[] = [];
+    const levels: { tiles: number; playing: number; task: number; script: number; layout: number; fps: number; unstable: boolean }[] = [];
     try {
       const page = await viewerContext.newPage();
       await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
@@ -70,6 +70,8 @@ export const pageCostBench: Benchmark = {
         levels.push({
           tiles: level, playing, task: per('TaskDuration'), script: per('ScriptDuration'),
           layout: per('LayoutDuration') + per('RecalcStyleDuration'), fps: level ? (v1.frames - v0.frames) / elapsed / level : 0,
+          // A frame counter going backwards means a tile's <video> was replaced mid-window.
+          unstable: v1.frames < v0.frames || v1.playing < level,
         });
         ctx.log(`page-cost: ${level} tiles: task ${round(per('TaskDuration'))} %, script ${round(per('ScriptDuration'))} %`);
       }
@@ -80,7 +82,7 @@ export const pageCostBench: Benchmark = {
         figure: '6 page cost',
         metric: `call page main thread, ${l.tiles} remote tile${l.tiles === 1 ? '' : 's'} (320x240@15) + own camera`,
         value: round(l.task), unit: '% core',
-        note: `script ${round(l.script)} %, style+layout ${round(l.layout)} %${l.tiles ? `; ${l.playing} of ${l.tiles} playing at ${round(l.fps, 0)} fps each` : ''}; ${window} s`,
+        note: `script ${round(l.script)} %, style+layout ${round(l.layout)} %${l.tiles ? `; ${l.playing} of ${l.tiles} playing${l.fps >= 0 ? ` at ${round(l.fps, 0)} fps each` : ''}` : ''}; ${window} s${l.unstable ? '; UNSTABLE: tiles stalled or were re-created during the window (machine overloaded)' : ''}`,
       }));
       return { rows, details: levels };
     } finally {
