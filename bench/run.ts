@@ -3,7 +3,7 @@
 // writes the figures to bench/results/latest.json. BENCH_SCALE=0.25 shrinks every repetition count
 // for a quick look; the published figures use the default (1).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundleBench } from './bundle.bench.ts';
 import type { Benchmark, BenchContext } from './context.ts';
@@ -62,11 +62,14 @@ try {
 const table = formatTable(rows);
 console.log(table);
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-console.log(`\n${new Date().toISOString()} · ${machine} · ${Math.round((Date.now() - started) / 1000)} s · seconds per benchmark: ${JSON.stringify(timings)}`);
+// The load average says how much else was running: these machines are shared.
+const footer = `${new Date().toISOString()} · ${machine} · load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} · ` +
+  `scale ${ctx.scale} · ${Math.round((Date.now() - started) / 1000)} s · seconds per benchmark: ${JSON.stringify(timings)}`;
+console.log(`\n${footer}`);
 mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(
   join(RESULTS_DIR, 'latest.json'),
   JSON.stringify({ date: new Date().toISOString(), machine, scale: ctx.scale, seconds: timings, rows, details }, null, 2),
 );
-writeFileSync(join(RESULTS_DIR, 'latest.md'), `${table}\n`);
+writeFileSync(join(RESULTS_DIR, 'latest.md'), `${table}\n\n${footer}\n`);
 log(`wrote bench/results/latest.json and latest.md`);
