@@ -28,23 +28,6 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
 
-  // Send one JSON-RPC notification to a participant, as the real server would: e.g.
-  // `speechToTextDisconnected`, which openvidu-browser turns into a session `exception` event.
-  if (segments[1] === 'connections' && segments[3] === 'notify' && segments.length === 4 && method === 'POST') {
-    const connectionId = segments[2] ?? '';
-    const { method: rpcMethod, params } = await readJsonObject(req, ctx.options.maxBodyBytes);
-    if (typeof rpcMethod !== 'string' || !rpcMethod || typeof params !== 'object' || params === null || Array.isArray(params)) {
-      throw new HttpError(400, 'Body must be {"method": <string>, "params": <object>}');
-    }
-    const channel = [...ctx.core.sessions.values()]
-      .map((session) => session.connections.get(connectionId))
-      .find((connection) => connection?.participant?.channel)?.participant?.channel;
-    if (!channel) throw new HttpError(404, `No participant ${connectionId}`);
-    channel.notify(rpcMethod, params);
-    sendEmpty(res, 204);
-    return true;
-  }
-
   if (segments[1] === 'connections' && segments[3] === 'notify' && segments.length === 4 && method === 'POST') {
     // Sends one JSON-RPC notification to a participant, for page tests of notifications the local
     // server never produces itself (recordingStarted, networkQualityLevelChanged, ...).
