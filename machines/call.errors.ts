@@ -56,3 +56,20 @@ export function disconnectError(reason: string): CallError {
       return { kind: 'disconnected', message: `The call ended (${reason || 'no reason given'}).` };
   }
 }
+
+/**
+ * A `session.exception` that is not about a remote stream (those go to the stream's own actor),
+ * as a notice: the call goes on, so the words say what it means for the person.
+ */
+export function exceptionNotice(name: string, message: string): string {
+  switch (name) {
+    case 'ICE_CONNECTION_DISCONNECTED':
+      return 'Your connection is unstable; the call is trying to recover.';
+    case 'ICE_CONNECTION_FAILED':
+      return 'Others may not see or hear you: your media connection failed. Leave and rejoin if it does not come back.';
+    case 'ICE_CANDIDATE_ERROR':
+      return 'The server refused a network route for your media; the call may be unstable.';
+    default:
+      return message ? `Something went wrong in the call: ${message}` : `Something went wrong in the call (${name}).`;
+  }
+}

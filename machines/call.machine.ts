@@ -6,7 +6,7 @@
 // actor that owns that Session, so leaving `session` by any path (the person leaves, a step fails,
 // the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
 import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import { disconnectError, joinFormProblem, toCallError } from './call.errors.ts';
+import { disconnectError, exceptionNotice, joinFormProblem, toCallError } from './call.errors.ts';
 import type {
   CallContext,
   CallEvent,
@@ -103,7 +103,7 @@ export const callMachine = setup({
       if (streamId && context.remoteStreams.some((s) => s.streamId === streamId)) {
         enqueue.sendTo(streamActorId(streamId), { type: 'stream.exception', name, message });
       } else {
-        enqueue.assign({ notice: message || name });
+        enqueue.assign({ notice: exceptionNotice(name, message) });
       }
     }),
     selectMain: assign({

@@ -138,8 +138,9 @@ export function createSessionActor(media: MediaRegistry) {
           media.setManager('self', publisher);
           publisher.on('streamDestroyed', (event) => {
             event.preventDefault();
-            // Our own leave destroys it too; only a server's decision is news to the machine.
-            if (!leaving && event.reason !== 'unpublish' && event.reason !== 'disconnect') {
+            // Our own leave, an eviction or a closed session destroy it too; only a forced
+            // unpublish leaves us in the call without it, and that is news to the machine.
+            if (!leaving && event.reason.startsWith('forceUnpublish')) {
               send({ type: 'publisher.streamDestroyed', reason: event.reason });
             }
           });

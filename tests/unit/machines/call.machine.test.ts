@@ -225,11 +225,20 @@ describe('remote streams', () => {
     expect(snapshot.context.notice).toBeNull();
   });
 
+  it('words an unknown exception about no remote stream with the library\'s message', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    call.lastSession().emit({ type: 'session.exception', name: 'SOMETHING_NEW', message: 'details' });
+    expect(call.actor.getSnapshot().context.notice).toBe('Something went wrong in the call: details');
+  });
+
   it('shows an exception about no remote stream as a notice', async () => {
     const call = startFakeCall();
     await call.joinCall();
     call.lastSession().emit({ type: 'session.exception', name: 'ICE_CANDIDATE_ERROR', message: 'A candidate was refused' });
-    expect(call.actor.getSnapshot().context.notice).toBe('A candidate was refused');
+    expect(call.actor.getSnapshot().context.notice).toBe(
+      'The server refused a network route for your media; the call may be unstable.',
+    );
     call.actor.send({ type: 'user.dismissNotice' });
     expect(call.actor.getSnapshot().context.notice).toBeNull();
   });
