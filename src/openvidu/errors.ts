@@ -1,7 +1,7 @@
 // openvidu-browser's failures, as the machine's error records. The library rejects connect() with
 // a raw JSON-RPC error object and initPublisher with an OpenViduError whose name says what went
 // wrong; a person needs to hear which device and what to do about it.
-import type { CallError } from '../../machines/call.types.ts';
+import type { CallError, MediaChoice } from '../../machines/call.types.ts';
 
 type Device = NonNullable<CallError['device']>;
 
@@ -22,8 +22,8 @@ export function connectError(error: unknown): CallError {
  * initPublisher / publish rejected. `device` is which device was refused or busy, when we could
  * find out (OpenVidu does not say for DEVICE_ACCESS_DENIED or DEVICE_ALREADY_IN_USE).
  */
-export function publisherError(error: unknown, device: Device | undefined): CallError {
-  const name = (error as { name?: unknown } | null)?.name;
+export function publisherError(error: unknown, device: Device | undefined, asked?: MediaChoice): CallError {
+  const name = onlyDeviceAskedFor((error as { name?: unknown } | null)?.name, asked);
   switch (name) {
     case 'DEVICE_ACCESS_DENIED': {
       const which = device ?? 'camera and microphone';
@@ -59,4 +59,16 @@ export function publisherError(error: unknown, device: Device | undefined): Call
       };
     }
   }
+}
+
+/**
+ * openvidu-browser guesses which device is missing by retrying with the camera alone; when we
+ * asked for the microphone alone, that retry fails too and it blames the camera. Only a device we
+ * asked for can be the one missing.
+ */
+function onlyDeviceAskedFor(name: unknown, asked: MediaChoice | undefined): unknown {
+  if (!asked) return name;
+  if (name === 'INPUT_VIDEO_DEVICE_NOT_FOUND' && !asked.video) return 'INPUT_AUDIO_DEVICE_NOT_FOUND';
+  if (name === 'INPUT_AUDIO_DEVICE_NOT_FOUND' && !asked.audio) return 'INPUT_VIDEO_DEVICE_NOT_FOUND';
+  return name;
 }

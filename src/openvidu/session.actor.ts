@@ -152,7 +152,7 @@ export function createSessionActor(media: MediaRegistry) {
           const name = (error as { name?: unknown } | null)?.name;
           const device =
             name === 'DEVICE_ACCESS_DENIED' ? await refusedDevice() : name === 'DEVICE_ALREADY_IN_USE' ? await busyDevice() : undefined;
-          send({ type: 'publisher.failed', error: publisherError(error, device) });
+          send({ type: 'publisher.failed', error: publisherError(error, device, choice) });
         }
       };
 

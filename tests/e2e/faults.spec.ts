@@ -7,6 +7,7 @@ import {
   expectDecodingFrames,
   join,
   joinAndWaitForCall,
+  mainVideo,
   openParticipant,
   ownTile,
   remoteTiles,
@@ -30,6 +31,17 @@ async function participant(browser: Browser, extra: Record<string, string> = {})
   pages.push(page);
   return page;
 }
+/** A participant in a Chromium of their own, launched with other flags and permissions. */
+async function participantInOwnBrowser(args: string[], permissions: string[]): Promise<Page> {
+  const executablePath = chromiumExecutable();
+  const own = await chromium.launch({ args, ...(executablePath ? { executablePath } : {}) });
+  browsers.push(own);
+  const page = await (await own.newContext({ permissions })).newPage();
+  pages.push(page);
+  await page.goto(callPageUrl());
+  return page;
+}
+
 /** The usual cast: Alice joins, then Bob, and both are in the call. */
 async function aliceAndBobIn(browser: Browser, session: string): Promise<{ alice: Page; bob: Page }> {
   const alice = await participant(browser);
@@ -88,14 +100,10 @@ test.describe('devices', () => {
     await joinAndWaitForCall(bob, session, 'Bob');
 
     // A browser that answers permission prompts with "no", where Alice allowed only the microphone.
-    const refusing = await chromium.launch({
-      ...(chromiumExecutable() ? { executablePath: chromiumExecutable() } : {}),
-      args: [...CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
-    });
-    const alice = await (await refusing.newContext({ permissions: ['microphone'] })).newPage();
-    pages.push(alice);
-    browsers.push(refusing);
-    await alice.goto(callPageUrl());
+    const alice = await participantInOwnBrowser(
+      [...CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
+      ['microphone'],
+    );
     await join(alice, session, 'Alice');
     const panel = alice.locator('.publish-failed');
     await expect(panel).toContainText('You did not allow this page to use your camera.');
@@ -107,6 +115,29 @@ test.describe('devices', () => {
     await expect(tileOf(bob, 'Alice')).toBeVisible();
     const alicePublishes = (await connectionOf(session, 'Alice')).publishers ?? [];
     expect(alicePublishes).toHaveLength(1);
+  });
+
+  test('with no camera or microphone at all, each missing device is named and the person still joins to watch', async ({ browser }) => {
+    const session = uniqueSession('NoDevices');
+    const bob = await participant(browser);
+    await joinAndWaitForCall(bob, session, 'Bob');
+
+    // No fake devices: this machine has no camera and no microphone.
+    const alice = await participantInOwnBrowser(
+      CHROMIUM_ARGS.filter((arg) => !arg.startsWith('--use-fake-device-for-media-stream')),
+      ['camera', 'microphone'],
+    );
+    await join(alice, session, 'Alice');
+    const panel = alice.locator('.publish-failed');
+    await expect(panel).toContainText('No camera was found.');
+    await panel.getByRole('button', { name: 'Join without camera' }).click();
+    await expect(panel).toContainText('No microphone was found.');
+    await panel.getByRole('button', { name: 'Join without microphone' }).click();
+    await expect(panel).toHaveCount(0);
+    await expect(alice.getByRole('status')).toContainText('You joined without camera and microphone.');
+    await expectDecodingFrames(tileOf(alice, 'Bob'));
+    await expect(mainVideo(alice).locator('.nickname')).toHaveText('Bob');
+    expect((await connectionOf(session, 'Alice')).publishers ?? []).toHaveLength(0);
   });
 });
 
@@ -176,6 +207,46 @@ test.describe('the network', () => {
     await alice.getByRole('button', { name: 'Rejoin' }).click();
     await expectDecodingFrames(ownTile(alice));
     expect(await participantsIn(session)).toBe(1);
+  });
+});
+
+test.describe('other participants', () => {
+  test('one whose page dies without leaving disappears for the others after the server\'s timeout', async ({ browser }) => {
+    test.setTimeout(150_000);
+    const session = uniqueSession('Crash');
+    const alice = await participant(browser);
+    await joinAndWaitForCall(alice, session, 'Alice');
+    // Bob in a browser process of his own, killed outright: no pagehide, no leaveRoom, his
+    // socket and media just stop.
+    const executablePath = chromiumExecutable();
+    const bobServer = await chromium.launchServer({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
+    try {
+      const bobBrowser = await chromium.connect(bobServer.wsEndpoint());
+      const bob = await (await bobBrowser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+      await bob.goto(callPageUrl());
+      await joinAndWaitForCall(bob, session, 'Bob');
+      await expect(remoteTiles(alice)).toHaveCount(1);
+      bobServer.process().kill('SIGKILL');
+    } catch (error) {
+      await bobServer.close();
+      throw error;
+    }
+    await expect(remoteTiles(alice)).toHaveCount(0, { timeout: 45_000 });
+    await expect.poll(() => participantsIn(session), { timeout: 10_000 }).toBe(1);
+    await expectDecodingFrames(ownTile(alice));
+  });
+
+  test('a hostile nickname shows as text on the other participant\'s page, and nothing runs', async ({ browser }) => {
+    const session = uniqueSession('Hostile');
+    const hostile = '<img src=x onerror="document.title=\'pwned\'">';
+    const alice = await participant(browser);
+    await joinAndWaitForCall(alice, session, 'Alice');
+    const mallory = await participant(browser);
+    await joinAndWaitForCall(mallory, session, hostile);
+    await expect(tileOf(alice, hostile)).toBeVisible();
+    await expect(alice.locator('.tiles img')).toHaveCount(0);
+    expect(await alice.title()).not.toBe('pwned');
+    expect(await mallory.title()).not.toBe('pwned');
   });
 });
 

@@ -37,6 +37,12 @@ describe('publisher errors', () => {
   ])('names the missing device for %s', (name, device) => {
     expect(publisherError({ name }, undefined)).toMatchObject({ kind: 'deviceNotFound', device });
   });
+  it('blames the microphone when only the microphone was asked for and none was found', () => {
+    expect(publisherError({ name: 'INPUT_VIDEO_DEVICE_NOT_FOUND' }, undefined, { audio: true, video: false })).toMatchObject({
+      kind: 'deviceNotFound',
+      device: 'microphone',
+    });
+  });
   it('turns a string rejection into publishFailed', () => {
     expect(publisherError('Error on publishVideo: {"code":106}', undefined).kind).toBe('publishFailed');
   });
