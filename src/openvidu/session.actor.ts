@@ -92,13 +92,14 @@ export function createSessionActor(media: MediaRegistry) {
           });
         });
         s.on('streamDestroyed', (event) => {
-          // Svelte owns the video elements: the tile goes when the machine drops the stream.
-          event.preventDefault();
+          // The library's default clean-up closes the subscriber's peer connection; it removes
+          // only <video> elements it created itself, and Svelte owns ours (the tile goes when the
+          // machine drops the stream). So no preventDefault here, or a connection leaks per call.
           media.removeRemoteStream(event.stream.streamId);
           send({ type: 'session.streamDestroyed', streamId: event.stream.streamId, reason: event.reason });
         });
         s.on('sessionDisconnected', (event) => {
-          event.preventDefault();
+          // Default clean-up on, as above: it closes every remaining peer connection.
           connected = false;
           releasePublisher();
           if (leaving || event.reason === 'disconnect') send({ type: 'session.left' });
@@ -137,7 +138,6 @@ export function createSessionActor(media: MediaRegistry) {
           publisher = candidate;
           media.setManager('self', publisher);
           publisher.on('streamDestroyed', (event) => {
-            event.preventDefault();
             // Our own leave, an eviction or a closed session destroy it too; only a forced
             // unpublish leaves us in the call without it, and that is news to the machine.
             if (!leaving && event.reason.startsWith('forceUnpublish')) {

@@ -40,11 +40,8 @@ export function createSubscriberActor(media: MediaRegistry) {
       // A stream that is still in the session is unsubscribed; one that was destroyed already
       // had its peer connection closed by the library.
       if (subscriber && media.remoteStream(streamId)) {
-        try {
-          remote.session.unsubscribe(subscriber);
-        } catch {
-          // The session may be disconnecting already; nothing is left to release then.
-        }
+        // The session may be disconnecting already; nothing is left to release then.
+        remote.session.unsubscribe(subscriber).catch(() => undefined);
       }
     };
   });

@@ -12,10 +12,27 @@ export function callPageUrl(extra: Record<string, string> = {}): string {
 /** A participant in a browser context of their own (own camera, own cookies). */
 export async function openParticipant(browser: Browser, extra: Record<string, string> = {}): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  // Count the page's peer connections, to check none outlives the call.
+  await context.addInitScript(() => {
+    const opened: RTCPeerConnection[] = [];
+    (window as unknown as { openPeerConnections: () => number }).openPeerConnections = () =>
+      opened.filter((pc) => pc.connectionState !== 'closed').length;
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        opened.push(this);
+      }
+    };
+  });
   const page = await context.newPage();
   await page.goto(callPageUrl(extra));
   return page;
 }
+
+/** Peer connections of the page not yet closed. */
+export const openPeerConnections = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { openPeerConnections: () => number }).openPeerConnections());
 
 export async function join(page: Page, sessionName: string, nickname: string): Promise<void> {
   await page.getByLabel('Session').fill(sessionName);

@@ -7,6 +7,7 @@ import {
   leave,
   mainVideo,
   openParticipant,
+  openPeerConnections,
   ownTile,
   remoteTiles,
   tileOf,
@@ -47,6 +48,7 @@ test('two then three participants see and hear each other, pick the main video, 
 
   await test.step('Carol leaves: her tile goes for the others and Alice\'s main video falls back to her own', async () => {
     await leave(carol);
+    await expect.poll(() => openPeerConnections(carol)).toBe(0);
     for (const page of [alice, bob]) {
       await expect(tileOf(page, 'Carol')).toHaveCount(0);
       await expect(remoteTiles(page)).toHaveCount(1);
