@@ -24,7 +24,7 @@ import { streamMachine } from './stream.machine.ts';
 const LEAVE_TIMEOUT_MS = 3000;
 /**
  * How long a join step may take before the person is told. Neither step can hang forever:
- * fetch has no timeout of its own, and openvidu-browser's connect() never settles when its first
+ * an HTTP request has no timeout of its own, and the OpenVidu library's connect() never settles when its first
  * WebSocket cannot open (it keeps retrying).
  */
 const STEP_TIMEOUT_MS = 20_000;

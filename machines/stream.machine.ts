@@ -11,7 +11,7 @@ export const streamMachine = setup({
     input: {} as StreamInput,
   },
   actors: {
-    // Replaced by the real openvidu-browser subscriber in src/openvidu/ (and by fakes in tests).
+    // Replaced by the real OpenVidu subscriber in src/openvidu/ (and by fakes in tests).
     // It subscribes on start and unsubscribes when stopped.
     subscriber: fromCallback<{ type: never }, SubscriberActorInput, SubscriberEvent>(() => undefined),
   },
