@@ -29,17 +29,8 @@ export interface CoreOptions {
   unusedSessionTtlMs?: number;
 }
 
-export interface PublishParams {
-  sdpOffer: string;
-  hasAudio: boolean;
-  hasVideo: boolean;
-  audioActive: boolean;
-  videoActive: boolean;
-  typeOfVideo: string | null;
-  frameRate: number;
-  videoDimensions: string | null;
-  filter: Record<string, unknown>;
-}
+/** What publishVideo carries: the stream's media options (ids come from the server) and the offer. */
+export type PublishParams = Omit<StreamInfo, 'id' | 'createdAt'> & { sdpOffer: string };
 
 /** How long an evicted browser gets to close its own socket before we do (closing first looks like a network drop to it). */
 const EVICTED_SOCKET_GRACE_MS = 10_000;

@@ -254,8 +254,13 @@ export function replay(events: readonly AnyEventObject[]) {
  * finite even if the context grew a counter), never a cut-off.
  */
 export function serializeState(snapshot: CallSnapshot): string {
+  return JSON.stringify(projectSnapshot(snapshot));
+}
+
+/** What the model decides on in a snapshot: state, choices, flags and stream ids, never names. */
+export function projectSnapshot(snapshot: CallSnapshot) {
   const c = snapshot.context;
-  return JSON.stringify({
+  return {
     value: snapshot.value,
     media: c.media,
     error: c.error ? { kind: c.error.kind, device: c.error.device ?? null } : null,
@@ -265,7 +270,7 @@ export function serializeState(snapshot: CallSnapshot): string {
     publishing: c.ownStreamId !== null,
     streams: c.remoteStreams.map((s) => s.streamId),
     main: c.mainStreamId,
-  });
+  };
 }
 
 export const serializeEvent = (event: AnyEventObject): string => JSON.stringify(event);

@@ -15,6 +15,7 @@ import {
   type ModelEventType,
   type ModelPath,
   type StatePath,
+  projectSnapshot,
 } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
 import { NOT_PAINTED_ON_PAGE, UNCOVERABLE_ON_PAGE } from './uncoverable.ts';
@@ -405,17 +406,11 @@ const EVENT_WAIT_MS = 35_000;
 
 /** What the page's actor is in, reduced to what the model decides (ids and names differ). */
 function pageProjection(s: CallSnapshot) {
-  const c = s.context;
+  const projected = projectSnapshot(s);
   return {
-    value: s.value,
-    media: c.media,
-    error: c.error ? { kind: c.error.kind, device: c.error.device ?? null } : null,
-    formError: c.formError !== null,
-    notice: c.notice !== null,
-    connected: c.connectionId !== null,
-    publishing: c.ownStreamId !== null,
-    streams: c.remoteStreams.length,
-    main: c.mainStreamId === null ? null : 'remote',
+    ...projected,
+    streams: projected.streams.length,
+    main: projected.main === null ? null : 'remote',
   };
 }
 
