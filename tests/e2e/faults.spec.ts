@@ -186,6 +186,9 @@ test.describe('the network', () => {
     const { alice, bob } = await aliceAndBobIn(browser, session);
     await expectDecodingFrames(tileOf(bob, 'Alice'));
 
+    // Refused for 3 s (well inside the 10 s window), so "reconnecting" lasts long enough to be seen:
+    // on loopback the library is otherwise back within a poll interval.
+    await refuseWebSockets(3_000);
     await dropSocket((await connectionOf(session, 'Alice')).connectionId);
     await expect(alice.getByText('Connection lost. Reconnecting…')).toBeVisible();
     await expect(alice.getByText('Connection lost. Reconnecting…')).toHaveCount(0, { timeout: 20_000 });
