@@ -174,8 +174,14 @@ export async function makeOffer(direction: 'sendonly' | 'recvonly'): Promise<{ s
 
 export async function publish(client: RpcClient): Promise<{ streamId: string; pc: RTCPeerConnection; answer: string }> {
   const { sdp, pc } = await makeOffer('sendonly');
+  const { streamId, answer } = await publishOffer(client, sdp);
+  return { streamId, pc, answer };
+}
+
+/** publishVideo with a given offer, as openvidu-browser sends it (the soak reuses one offer for all). */
+export async function publishOffer(client: RpcClient, sdpOffer: string): Promise<{ streamId: string; answer: string }> {
   const reply = await client.call('publishVideo', {
-    sdpOffer: sdp,
+    sdpOffer,
     doLoopback: false,
     hasAudio: true,
     hasVideo: true,
@@ -186,7 +192,7 @@ export async function publish(client: RpcClient): Promise<{ streamId: string; pc
     videoDimensions: JSON.stringify({ width: 640, height: 480 }),
   });
   if (!reply.result) throw new Error(`publishVideo failed: ${JSON.stringify(reply.error)}`);
-  return { streamId: reply.result.id as string, pc, answer: reply.result.sdpAnswer as string };
+  return { streamId: reply.result.id as string, answer: reply.result.sdpAnswer as string };
 }
 
 export interface TestState {
