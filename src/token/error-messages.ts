@@ -12,17 +12,13 @@ function serverName(server: ServerInfo): string {
 }
 
 export function unreachable(server: ServerInfo, cause: unknown): TokenError {
-  // A browser reports an untrusted self-signed certificate exactly like a server that is down, so
-  // for https the only honest thing is to name both and say how to accept the certificate.
-  const certificateHint = server.url.startsWith('https:')
-    ? ` If it uses a self-signed certificate, open ${server.url} in a new tab, accept the certificate, and try again.`
-    : '';
-  return new TokenError(
-    'unreachable',
-    `Cannot reach ${serverName(server)} at ${server.url}. Is it running? (npm start runs one for you)${certificateHint}`,
-    undefined,
-    { cause },
-  );
+  // A browser reports an untrusted certificate exactly like a server that is down (a TypeError
+  // with no detail), so for https the only honest thing is to name both, and say how to trust it.
+  const message = server.url.startsWith('https:')
+    ? `Cannot reach ${serverName(server)} at ${server.url}: it is not running, or its certificate is not trusted by this browser. ` +
+      `If it uses a self-signed certificate, open ${server.url} in a new tab, accept the certificate, then try again.`
+    : `Cannot reach ${serverName(server)} at ${server.url}. Is it running? (npm start runs one for you)`;
+  return new TokenError('unreachable', message, undefined, { cause });
 }
 
 export function forStatus(server: ServerInfo, sessionId: string, status: number): TokenError {

@@ -1,7 +1,10 @@
 // Faults caused for real, through the real page and the local server: each ends in a named
 // state with words a person can act on, the way out works, and the server keeps no ghost.
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { startOpenViduServer } from '../../server/index.ts';
+import { silentLogger } from '../../server/log.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
+import { TEST_SECRET } from '../support/ports.ts';
 import {
   callPageUrl,
   expectDecodingFrames,
@@ -73,6 +76,33 @@ test.describe('joining', () => {
     await join(page, 'DownTest', 'Alice');
     await expect(page.getByRole('alert')).toContainText('Cannot reach the OpenVidu server at http://localhost:9. Is it running?');
     await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  });
+
+  test('an https server whose certificate is not trusted is named as a possibility; once trusted, Try again joins', async ({ browser }) => {
+    // The TLS mode's own self-signed certificate, in a browser that does not ignore certificate
+    // errors (the test contexts never set ignoreHTTPSErrors).
+    const tls = await startOpenViduServer({ port: 0, host: '127.0.0.1', secret: TEST_SECRET, tls: true, loopbackOnly: true, logger: silentLogger });
+    try {
+      const page = await participant(browser, { openviduUrl: tls.url });
+      await join(page, uniqueSession('Tls'), 'Alice');
+      const alert = page.getByRole('alert');
+      await expect(alert).toContainText(
+        `Cannot reach the OpenVidu server at ${tls.url}: it is not running, or its certificate is not trusted by this browser. ` +
+          `If it uses a self-signed certificate, open ${tls.url} in a new tab, accept the certificate, then try again.`,
+      );
+      // Do what it says, as a person would: Chromium's warning page, "Advanced", "Proceed".
+      const tab = await page.context().newPage();
+      await tab.goto(tls.url).catch(() => undefined); // the navigation "fails" into the warning page
+      await tab.getByRole('button', { name: 'Advanced' }).click();
+      const proceed = tab.getByRole('link', { name: /Proceed to localhost/ });
+      await proceed.click();
+      await expect(proceed).toHaveCount(0);
+      await tab.close();
+      await alert.getByRole('button', { name: 'Try again' }).click();
+      await expectDecodingFrames(ownTile(page));
+    } finally {
+      await tls.close();
+    }
   });
 
   test('a bad session name is refused before any request', async ({ browser }) => {

@@ -1,5 +1,8 @@
 // @vitest-environment node
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../../../server/tls.ts';
 import { fetchOpenViduToken, TokenError } from '../../../src/token/index.ts';
 import { closedPortUrl, empty, json, startFakeServer, type FakeServer, type Route } from './fake-server.ts';
 
@@ -166,13 +169,24 @@ describe('fetchOpenViduToken', () => {
     expectSecretHidden(error);
   });
 
-  it('an https URL that cannot be reached also mentions accepting the certificate', async () => {
-    const port = new URL(await closedPortUrl()).port;
-    const url = `https://127.0.0.1:${port}`;
-
-    const error = await rejection(fetchOpenViduToken('SessionA', { url, secret: SECRET }));
-    expect(error.kind).toBe('unreachable');
-    expect(error.message).toContain('certificate');
+  it('an https server whose certificate is not trusted: names both causes and how to trust it', async () => {
+    // A real https server with a self-signed certificate, as `--tls` makes: fetch fails exactly as
+    // it does for a server that is down, so the message must name both.
+    const tls = createHttpsServer(await makeSelfSignedCertificate([]), (_req, res) => res.end());
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const url = `https://localhost:${(tls.address() as AddressInfo).port}`;
+    try {
+      const error = await rejection(fetchOpenViduToken('SessionA', { url, secret: SECRET }));
+      expect(error.kind).toBe('unreachable');
+      expect(error.message).toBe(
+        `Cannot reach the OpenVidu server at ${url}: it is not running, or its certificate is not trusted by this browser. ` +
+          `If it uses a self-signed certificate, open ${url} in a new tab, accept the certificate, then try again.`,
+      );
+      expectSecretHidden(error);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 
   it('abort during the request: rejects with the AbortError itself', async () => {
