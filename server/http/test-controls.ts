@@ -42,6 +42,16 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
 
+  if (segments[1] === 'delay-answers' && segments.length === 2 && method === 'POST') {
+    const { method: rpcMethod, ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
+    if (typeof rpcMethod !== 'string' || rpcMethod === '' || typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
+      throw new HttpError(400, 'Body must be {"method": "<JSON-RPC method>", "ms": <0..600000>}');
+    }
+    ctx.sockets.delayAnswers(rpcMethod, ms);
+    sendEmpty(res, 204);
+    return true;
+  }
+
   if (segments[1] === 'refuse-websockets' && segments.length === 2 && method === 'POST') {
     const { ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {

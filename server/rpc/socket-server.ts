@@ -57,6 +57,8 @@ export class RpcSocketServer {
   private readonly watchdog: NodeJS.Timeout;
   /** Test control: refuse new sockets until this moment (performance.now() clock). */
   private refuseUntil = 0;
+  /** Test control: answers to these methods are held, each until its time is up or it is released. */
+  private readonly answerHolds = new Map<string, { ms: number; released: Promise<void>; release: () => void }>();
 
   constructor(private readonly options: SocketServerOptions) {
     // Frames over the limit are refused by ws itself (close code 1009), before any parsing.
@@ -82,6 +84,21 @@ export class RpcSocketServer {
 
   refuseNewSockets(ms: number): void {
     this.refuseUntil = performance.now() + ms;
+  }
+
+  /**
+   * Test control: answer `method` only after `ms`; 0 ends that and sends the answers held so far.
+   * The request is handled at once, as by a server whose answer is slow to arrive: a page can be
+   * caught mid-join (connecting, publishing) and what it does then checked against what the
+   * server really holds.
+   */
+  delayAnswers(method: string, ms: number): void {
+    this.answerHolds.get(method)?.release();
+    this.answerHolds.delete(method);
+    if (ms <= 0) return;
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.answerHolds.set(method, { ms, released, release });
   }
 
   /** Test control: close a participant's socket abruptly, as a network drop would. */
@@ -127,6 +144,12 @@ export class RpcSocketServer {
     const request: RpcRequest = parsed.request;
     try {
       const result = await dispatch(this.options.core, socket, request.method, request.params);
+      const hold = this.answerHolds.get(request.method);
+      if (hold) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([hold.released, new Promise((resolve) => (timer = setTimeout(resolve, hold.ms)))]);
+        clearTimeout(timer);
+      }
       socket.send(resultFrame(request.id, result, socket.connection?.participant?.rpcSessionId));
     } catch (error) {
       const rpcError =

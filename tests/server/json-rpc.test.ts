@@ -328,6 +328,27 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     expect((await client.call('ping')).result?.value).toBe('pong');
   });
 
+  it('delay-answers handles a request at once but holds its answer until released', async () => {
+    server = await startTestServer();
+    const [ta, tb] = await sessionWithTokens(server, 'SlowAnswer', 2);
+    const a = await open(server.wsUrl);
+    const joinA = await a.join(ta as string);
+    const control = (body: unknown) => fetch(`${server!.url}/test/delay-answers`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await control({ method: 'joinRoom', ms: 600_001 })).status).toBe(400);
+    expect((await control({ method: 'joinRoom', ms: 60_000 })).status).toBe(204);
+    const b = await open(server.wsUrl);
+    let answered = false;
+    const joining = b.join(tb as string).then((reply) => ((answered = true), reply));
+    // The server already holds B (A is told), while B still waits for its answer.
+    const joined = await a.notification('participantJoined');
+    expect(answered).toBe(false);
+    expect(joined.params?.id).not.toBe(joinA.id);
+    // Other methods are answered as usual meanwhile.
+    expect((await b.call('ping')).result?.value).toBe('pong');
+    expect((await control({ method: 'joinRoom', ms: 0 })).status).toBe(204);
+    expect((await joining).id).toBe(joined.params?.id);
+  });
+
   it('a client that stops pinging is evicted with networkDisconnect and its socket closed', async () => {
     server = await startTestServer({ pingTimeoutMs: 1500 });
     const [ta, tb] = await sessionWithTokens(server, 'Silent', 2);
