@@ -20,8 +20,6 @@ import type {
 import { streamActorId } from './call.types.ts';
 import { streamMachine } from './stream.machine.ts';
 
-/** How long `leaving` waits for the library to confirm before it lets go anyway. */
-const LEAVE_TIMEOUT_MS = 3000;
 /**
  * How long a join step may take before the person is told. Neither step can hang forever:
  * an HTTP request has no timeout of its own, and the OpenVidu library's connect() never settles when its first
@@ -126,7 +124,6 @@ export const callMachine = setup({
     }),
   },
   delays: {
-    leaveTimeout: LEAVE_TIMEOUT_MS,
     stepTimeout: STEP_TIMEOUT_MS,
   },
 }).createMachine({
@@ -197,7 +194,6 @@ export const callMachine = setup({
       exit: 'forgetSession',
       initial: 'connecting',
       on: {
-        'user.leave': '.leaving',
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
         'session.exception': { actions: 'routeException' },
@@ -210,6 +206,7 @@ export const callMachine = setup({
         // session.connect(token): the server checks the token and lets us in.
         connecting: {
           on: {
+            'user.leave': 'leaving',
             'session.connected': [
               {
                 // A rejoin after "join without camera and microphone" keeps that choice: there is
@@ -247,6 +244,7 @@ export const callMachine = setup({
         publishing: {
           entry: sendTo('openvidu', ({ context }) => ({ type: 'publish', media: context.media }) satisfies SessionCommand),
           on: {
+            'user.leave': 'leaving',
             'publisher.published': {
               target: 'inCall',
               actions: assign({ ownStreamId: ({ event }) => event.streamId }),
@@ -261,6 +259,7 @@ export const callMachine = setup({
         // again, stay in the call without that device, or leave. Others are already visible.
         publishFailed: {
           on: {
+            'user.leave': 'leaving',
             'user.retryPublish': { target: 'publishing', actions: 'clearError' },
             'user.continueWithoutDevice': [
               {
@@ -275,6 +274,7 @@ export const callMachine = setup({
         inCall: {
           initial: 'live',
           on: {
+            'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },
             // The server unpublished our stream (forceUnpublish): we stay in the call.
@@ -296,16 +296,13 @@ export const callMachine = setup({
             },
           },
         },
-        // session.disconnect(): say goodbye to the server, then back to the form. If the
-        // library never confirms, let go anyway: stopping the actor disconnects too.
+        // session.disconnect(): say goodbye to the server, then back to the form. Every state of
+        // `session` but this one offers leave, so a second leave cannot start a second goodbye.
+        // No timer: the session actor answers each leave with exactly one session.left, at once
+        // (the library confirms synchronously, and the actor confirms itself when it cannot).
         leaving: {
           entry: sendTo('openvidu', { type: 'leave' } satisfies SessionCommand),
-          on: {
-            'user.leave': {},
-            'session.left': '#call.idle',
-            'session.disconnected': '#call.idle',
-          },
-          after: { leaveTimeout: '#call.idle' },
+          on: { 'session.left': '#call.idle' },
         },
       },
     },

@@ -1,7 +1,6 @@
 // `npm run test:model`: the model's paths on the machine (vitest) and on the real page
 // (Playwright), then one table of what they covered. Fails when a run fails, or when a state or a
-// transition is left uncovered, except the page's few listed (with the reason) in
-// tests/model/page-driver.ts UNCOVERABLE_ON_PAGE.
+// transition is left uncovered, on the machine or on the page.
 //
 //   npm run test:model                 both
 //   npm run test:model -- --machine    the machine paths only (no browser)
@@ -13,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { allTransitions, STATE_PATHS } from '../tests/model/call.model.ts';
 import { clearCoverage, readCoverage, type CoverageReport, type Runner } from '../tests/model/coverage.ts';
-import { NOT_PAINTED_ON_PAGE, UNCOVERABLE_ON_PAGE } from '../tests/model/uncoverable.ts';
+import { NOT_PAINTED_ON_PAGE } from '../tests/model/not-painted.ts';
 
 const machineOnly = process.argv.includes('--machine');
 
@@ -47,29 +46,26 @@ interface Row {
   time: string;
 }
 
-function row(runner: Runner, report: CoverageReport | null, excused: Record<string, string>): Row {
+function row(runner: Runner, report: CoverageReport | null): Row {
   if (!report) {
     problems.push(`${runner}: no coverage was recorded (the run failed before any path finished)`);
     return { runner, states: '—', transitions: '—', paths: '—', time: '—' };
   }
   const missingStates = allStates.filter((s) => !report.states.includes(s));
   const missing = transitions.filter((t) => !report.transitions.includes(t));
-  const unexcused = missing.filter((t) => !(t in excused));
   for (const s of missingStates) problems.push(`${runner}: state ${s} never reached`);
-  for (const t of unexcused) problems.push(`${runner}: transition ${t} never taken`);
-  const covered = transitions.length - missing.length;
-  const excusedCount = missing.length - unexcused.length;
+  for (const t of missing) problems.push(`${runner}: transition ${t} never taken`);
   return {
     runner,
     states: `${allStates.length - missingStates.length} / ${allStates.length}`,
-    transitions: `${covered} / ${transitions.length}${excusedCount ? ` (+${excusedCount} listed as not causable)` : ''}`,
+    transitions: `${transitions.length - missing.length} / ${transitions.length}`,
     paths: `${report.paths} paths, ${report.steps} steps`,
     time: `${(report.ms / 1000).toFixed(1)} s`,
   };
 }
 
-const rows: Row[] = [row('machine', readCoverage('machine'), {})];
-if (!machineOnly) rows.push(row('page', readCoverage('page'), UNCOVERABLE_ON_PAGE));
+const rows: Row[] = [row('machine', readCoverage('machine'))];
+if (!machineOnly) rows.push(row('page', readCoverage('page')));
 
 const header: Row = { runner: '', states: 'states', transitions: 'transitions', paths: 'paths run', time: 'time' };
 const keys = Object.keys(header) as (keyof Row)[];
@@ -81,12 +77,6 @@ console.log(`|${keys.map((k) => '-'.repeat(width(k) + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 
 if (!machineOnly) {
-  const page = readCoverage('page');
-  const notTaken = Object.entries(UNCOVERABLE_ON_PAGE).filter(([t]) => !page?.transitions.includes(t));
-  if (notTaken.length) {
-    console.log('\nNot causable on the page (covered by the machine paths):');
-    for (const [t, why] of notTaken) console.log(`  - ${t}: ${why}`);
-  }
   console.log('\nReached on the page but never painted (checked through the inspector stream instead):');
   for (const [state, why] of Object.entries(NOT_PAINTED_ON_PAGE)) console.log(`  - ${state}: ${why}`);
 }

@@ -28,6 +28,7 @@ export function createSessionActor(media: MediaRegistry) {
     ({ input, sendBack, receive }) => {
       let stopped = false; // the machine let go of this actor
       let leaving = false; // the person asked to leave
+      let leftSent = false; // the machine waits for exactly one session.left per leave
       let ov: OpenVidu | undefined;
       let session: Session | undefined;
       let connected = false;
@@ -35,6 +36,12 @@ export function createSessionActor(media: MediaRegistry) {
 
       const send = (event: SessionEvent | PublisherEvent) => {
         if (!stopped) sendBack(event);
+      };
+
+      const confirmLeft = () => {
+        if (leftSent) return;
+        leftSent = true;
+        send({ type: 'session.left' });
       };
 
       const disconnect = () => {
@@ -102,7 +109,7 @@ export function createSessionActor(media: MediaRegistry) {
           // Default clean-up on, as above: it closes every remaining peer connection.
           connected = false;
           releasePublisher();
-          if (leaving || event.reason === 'disconnect') send({ type: 'session.left' });
+          if (leaving) confirmLeft();
           else send({ type: 'session.disconnected', reason: event.reason });
         });
         s.on('reconnecting', () => send({ type: 'session.reconnecting' }));
@@ -160,8 +167,12 @@ export function createSessionActor(media: MediaRegistry) {
         if (command.type === 'publish') void publish(command.media);
         if (command.type === 'leave') {
           leaving = true;
-          if (connected) disconnect(); // sessionDisconnected('disconnect') answers with session.left
-          else send({ type: 'session.left' }); // still connecting: that finishes, then disconnects
+          // openvidu-browser emits sessionDisconnected('disconnect') inside disconnect(), which
+          // confirms; if it ever did not, or we are still connecting (that connect finishes and
+          // is then disconnected, see connect()), the actor confirms itself. The machine has no
+          // timer for this: the answer is always immediate.
+          if (connected) disconnect();
+          confirmLeft();
         }
       });
 

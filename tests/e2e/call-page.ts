@@ -12,22 +12,24 @@ export function callPageUrl(extra: Record<string, string> = {}): string {
 /** A participant in a browser context of their own (own camera, own cookies). */
 export async function openParticipant(browser: Browser, extra: Record<string, string> = {}): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  // Count the page's peer connections, to check none outlives the call.
-  await context.addInitScript(() => {
-    const opened: RTCPeerConnection[] = [];
-    (window as unknown as { openPeerConnections: () => number }).openPeerConnections = () =>
-      opened.filter((pc) => pc.connectionState !== 'closed').length;
-    const Native = window.RTCPeerConnection;
-    window.RTCPeerConnection = class extends Native {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args);
-        opened.push(this);
-      }
-    };
-  });
+  await context.addInitScript(countPeerConnections);
   const page = await context.newPage();
   await page.goto(callPageUrl(extra));
   return page;
+}
+
+/** An init script: counts the page's peer connections, to check none outlives the call. */
+export function countPeerConnections(): void {
+  const opened: RTCPeerConnection[] = [];
+  (window as unknown as { openPeerConnections: () => number }).openPeerConnections = () =>
+    opened.filter((pc) => pc.connectionState !== 'closed').length;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      opened.push(this);
+    }
+  };
 }
 
 /** Peer connections of the page not yet closed. */

@@ -27,7 +27,7 @@ import { writeCoverage } from './coverage.ts';
 
 type FakeCall = ReturnType<typeof startFakeCall>;
 
-const delays = callMachine.implementations.delays as Record<'stepTimeout' | 'leaveTimeout', number>;
+const delays = callMachine.implementations.delays as Record<'stepTimeout', number>;
 
 /** How each event is caused on the live actor. Exhaustive: a new event needs its cause here. */
 const CAUSES = {
@@ -61,7 +61,6 @@ const CAUSES = {
   },
   'xstate.after.stepTimeout.call.fetchingToken': () => vi.advanceTimersByTimeAsync(delays.stepTimeout),
   'xstate.after.stepTimeout.call.session.connecting': () => vi.advanceTimersByTimeAsync(delays.stepTimeout),
-  'xstate.after.leaveTimeout.call.session.leaving': () => vi.advanceTimersByTimeAsync(delays.leaveTimeout),
 } satisfies {
   [T in ModelEventType]: (call: FakeCall, event: Extract<ModelEvent, { type: T }>) => unknown;
 };

@@ -30,8 +30,7 @@ export type ActorEvent =
   | { type: 'xstate.done.actor.fetchToken'; output: string }
   | { type: 'xstate.error.actor.fetchToken'; error: { kind: string; message: string } }
   | { type: 'xstate.after.stepTimeout.call.fetchingToken' }
-  | { type: 'xstate.after.stepTimeout.call.session.connecting' }
-  | { type: 'xstate.after.leaveTimeout.call.session.leaving' };
+  | { type: 'xstate.after.stepTimeout.call.session.connecting' };
 
 export type ModelEvent = CallEvent | ActorEvent;
 export type ModelEventType = ModelEvent['type'];
@@ -112,7 +111,6 @@ export const EVENT_FIXTURES = {
   ],
   'xstate.after.stepTimeout.call.fetchingToken': [{ type: 'xstate.after.stepTimeout.call.fetchingToken' }],
   'xstate.after.stepTimeout.call.session.connecting': [{ type: 'xstate.after.stepTimeout.call.session.connecting' }],
-  'xstate.after.leaveTimeout.call.session.leaving': [{ type: 'xstate.after.leaveTimeout.call.session.leaving' }],
 } as const satisfies { [T in ModelEventType]: readonly [EventOf<T>, ...EventOf<T>[]] };
 
 export const MODEL_EVENTS: readonly ModelEvent[] = Object.values(EVENT_FIXTURES).flat() as readonly ModelEvent[];
@@ -230,7 +228,7 @@ export function replay(events: readonly AnyEventObject[]) {
       openviduSession: fromCallback(() => undefined),
     },
     // Timers are events in the replayed stream; the replay must not add its own.
-    delays: { stepTimeout: 2_147_483_647, leaveTimeout: 2_147_483_647 },
+    delays: { stepTimeout: 2_147_483_647 },
   });
   const actor = createActor(inert, { input: {}, inspect: (e) => recorder.observer(e) });
   actor.start();

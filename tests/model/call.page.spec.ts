@@ -1,7 +1,7 @@
 // The model's paths against the real page: Chromium with a fake camera, the real local server,
 // the unmodified openvidu-browser. Rather than every path (each join costs seconds), a covering
 // set: a few long paths, each checked against the model step by step, that together take every
-// transition the page can be made to take (UNCOVERABLE_ON_PAGE says which it cannot, and why).
+// transition of the machine.
 // The two 20 s timeouts run side by side, in two pages.
 import { chromium, test, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
@@ -78,6 +78,24 @@ export const PAGE_PATHS = {
     f('session.disconnected', 2),
     f('user.dismiss'),
   ],
+  // The server is slow to answer joinRoom, then publishVideo: the person leaves at each step.
+  'leaving at every step of a join: connecting, publishing, with a refused camera': [
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('user.leave'),
+    f('session.left'),
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('user.leave'),
+    f('session.left'),
+    f('user.join'),
+    f('xstate.done.actor.fetchToken'),
+    f('session.connected'),
+    f('publisher.failed', 0),
+    f('user.leave'),
+    f('session.left'),
+  ],
   'a token request that is never answered': [f('user.join'), f('xstate.after.stepTimeout.call.fetchingToken')],
   'a server that refuses the WebSocket': [
     f('user.join'),
@@ -125,6 +143,7 @@ test.describe('the model\'s paths on the real page', () => {
     'a call with another person: tiles, main video, notices, a forced unpublish, a dropped socket, leave',
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
+    'leaving at every step of a join: connecting, publishing, with a refused camera',
   ] as const satisfies PathName[]) {
     test(name, async ({ browser }) => {
       test.setTimeout(240_000);

@@ -4,7 +4,8 @@
 // (PAGE_STATES), and the events Alice's own call actor received, as the inspector saw them, are
 // replayed through the definition to know which transitions the page really took.
 import { expect, type Browser, type BrowserContext, type Page, type Route } from '@playwright/test';
-import { callPageUrl, join as fillAndJoin } from '../e2e/call-page.ts';
+import { callPageUrl, countPeerConnections, join as fillAndJoin, openPeerConnections } from '../e2e/call-page.ts';
+import { connectionsBy } from '../e2e/local-server.ts';
 import { TEST_SECRET, TEST_SERVER_URL } from '../support/ports.ts';
 import {
   describe,
@@ -18,7 +19,7 @@ import {
   projectSnapshot,
 } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
-import { NOT_PAINTED_ON_PAGE, UNCOVERABLE_ON_PAGE } from './uncoverable.ts';
+import { NOT_PAINTED_ON_PAGE } from './not-painted.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The local server, as an operator (REST with the secret) and as a test (the /test routes)
@@ -50,6 +51,8 @@ export const serverControls = {
   dropSocket: (connectionId: string) =>
     expectStatus(server('POST', `/test/connections/${connectionId}/drop-socket`), 204, 'drop the socket'),
   refuseWebSockets: (ms: number) => expectStatus(server('POST', '/test/refuse-websockets', { ms }), 204, 'refuse websockets'),
+  delayAnswers: (method: string, ms: number) =>
+    expectStatus(server('POST', '/test/delay-answers', { method, ms }), 204, `delay answers to ${method}`),
   notify: (connectionId: string, method: string, params: object) =>
     expectStatus(server('POST', `/test/connections/${connectionId}/notify`, { method, params }), 204, 'notify'),
 };
@@ -130,10 +133,10 @@ export class World {
   bob: Page | null = null;
   private heldTokens: Route[] = [];
   private tokenWaiters: ((route: Route) => void)[] = [];
-  /** Undone after the step that needed it. */
-  afterStep: (() => Promise<void>)[] = [];
-  /** Undone after the step that follows (a cause prepared for the next event). */
-  afterNextStep: (() => Promise<void>)[] = [];
+  /** What causes set up on the server, each undone after the step it is due at. */
+  private undos: { due: number; undo: () => Promise<void> }[] = [];
+  /** The index of the step being run. */
+  step = 0;
   permissions = '';
 
   constructor(
@@ -146,6 +149,7 @@ export class World {
     this.aliceContext = await (refusing ? this.browsers.refusing : this.browsers.normal).newContext();
     await stubInspector(this.aliceContext);
     await this.aliceContext.addInitScript(recordViews);
+    await this.aliceContext.addInitScript(countPeerConnections);
     // Every token request waits here until the path says how the server answers it.
     await this.aliceContext.route('**/openvidu/api/sessions/*/connection', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
@@ -159,6 +163,22 @@ export class World {
     await this.alice.goto(callPageUrl({ inspect: '' }));
     this.popup = await popup;
     await expect(this.alice.getByRole('button', { name: 'Join' })).toBeVisible();
+  }
+
+  /** The event `ahead` steps after the one being caused (1: the next). */
+  upcoming(ahead: number): ModelEvent | undefined {
+    return this.path.events[this.step + ahead];
+  }
+
+  /** Undo `undo` once `steps` more steps have run (0: after this one). */
+  undoAfter(steps: number, undo: () => Promise<void>): void {
+    this.undos.push({ due: this.step + steps, undo });
+  }
+
+  async runDueUndos(): Promise<void> {
+    const due = this.undos.filter((u) => u.due <= this.step);
+    this.undos = this.undos.filter((u) => u.due > this.step);
+    for (const { undo } of due) await undo();
   }
 
   /** The next token request the page makes (held until answered). */
@@ -183,7 +203,10 @@ export class World {
    * camera, refused both, or granted.
    */
   async setPermissionsFor(index: number): Promise<void> {
-    const next = this.path.events.slice(index).find((e) => e.type === 'publisher.failed' || e.type === 'publisher.published');
+    // A leave before any publish outcome (leaving while publishing) wants the camera granted.
+    const next = this.path.events
+      .slice(index)
+      .find((e) => e.type === 'publisher.failed' || e.type === 'publisher.published' || e.type === 'user.leave');
     const wanted =
       next?.type === 'publisher.failed'
         ? next.error.device === 'camera'
@@ -205,7 +228,7 @@ export class World {
 
   async close(): Promise<void> {
     await this.releaseHeldTokens();
-    for (const undo of [...this.afterStep.splice(0), ...this.afterNextStep.splice(0)]) await undo().catch(() => undefined);
+    for (const { undo } of this.undos.splice(0)) await undo().catch(() => undefined);
     await this.bob?.context().close();
     await this.aliceContext?.close();
   }
@@ -285,7 +308,7 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
       default:
         // The server stays away longer than it keeps a lost participant (10 s).
         await serverControls.refuseWebSockets(14_000);
-        world.afterStep.push(() => serverControls.refuseWebSockets(0));
+        world.undoAfter(0, () => serverControls.refuseWebSockets(0));
         return serverControls.dropSocket(connectionId);
     }
   },
@@ -319,7 +342,17 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     if (next?.type === 'xstate.after.stepTimeout.call.session.connecting') {
       // The server refuses the WebSocket: openvidu-browser's connect keeps retrying, never settles.
       await serverControls.refuseWebSockets(60_000);
-      world.afterNextStep.push(() => serverControls.refuseWebSockets(0));
+      world.undoAfter(1, () => serverControls.refuseWebSockets(0));
+    }
+    if (next?.type === 'user.leave') {
+      // The server is slow to answer joinRoom: the person leaves while the page is connecting.
+      await serverControls.delayAnswers('joinRoom', 60_000);
+      world.undoAfter(1, () => serverControls.delayAnswers('joinRoom', 0));
+    }
+    if (next?.type === 'session.connected' && world.upcoming(2)?.type === 'user.leave') {
+      // The server is slow to answer publishVideo: the person leaves while the page is publishing.
+      await serverControls.delayAnswers('publishVideo', 60_000);
+      world.undoAfter(2, () => serverControls.delayAnswers('publishVideo', 0));
     }
     await route.continue();
   },
@@ -333,9 +366,6 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     world.hold(await world.nextTokenRequest());
   },
   'xstate.after.stepTimeout.call.session.connecting': byItself,
-  'xstate.after.leaveTimeout.call.session.leaving': async () => {
-    throw new Error(UNCOVERABLE_ON_PAGE['call.session.leaving xstate.after.leaveTimeout.call.session.leaving#0']);
-  },
 };
 
 
@@ -389,6 +419,22 @@ export const PAGE_STATES = {
   },
 } satisfies Record<StatePath, PageStateCheck>;
 
+/**
+ * What must hold once an event was taken, beyond what the page shows: after a leave, at whatever
+ * step it came, the server holds no participant for Alice and her page no open peer connection.
+ */
+const SERVER_CHECKS: Partial<Record<ModelEventType, (world: World) => Promise<void>>> = {
+  'session.left': async (world) => {
+    await expect
+      .poll(async () => (await connectionsBy(world.session)).has('Alice'), {
+        message: 'the server still holds Alice after she left',
+        timeout: 15_000,
+      })
+      .toBe(false);
+    await expect.poll(() => openPeerConnections(world.alice), { message: 'peer connections open after leaving' }).toBe(0);
+  },
+};
+
 /** Events that follow the previous step by themselves: the state before them may show only briefly. */
 const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'session.connected',
@@ -399,7 +445,6 @@ const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'publisher.failed',
   'xstate.after.stepTimeout.call.fetchingToken',
   'xstate.after.stepTimeout.call.session.connecting',
-  'xstate.after.leaveTimeout.call.session.leaving',
 ]);
 
 const EVENT_WAIT_MS = 35_000;
@@ -442,6 +487,7 @@ export async function runPagePath(
       const where = `step ${i + 1} of ${path.description}`;
       await step(`${i + 1}. ${describe([event])} → ${statePathsOf(model).at(-1)}`, async () => {
         const stepStarted = performance.now();
+        world.step = i;
         // A chain of events that arrive by themselves all follow the last cause: what they show
         // is looked for from there.
         if (!ARRIVES_BY_ITSELF.has(event.type)) causeStart = (await views(world.alice)).length;
@@ -503,9 +549,8 @@ export async function runPagePath(
           }
           result.states.add(statePath);
         }
-        const pending = world.afterNextStep.splice(0);
-        for (const undo of world.afterStep.splice(0)) await undo();
-        world.afterStep.push(...pending);
+        await world.runDueUndos();
+        await SERVER_CHECKS[event.type]?.(world);
         result.steps++;
         if (process.env.MODEL_DEBUG) {
           const ms = (t: number) => Math.round(t - stepStarted);
