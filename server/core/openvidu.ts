@@ -77,6 +77,8 @@ export class OpenViduCore {
   private readonly tokens = new Map<string, Connection>();
   private readonly byRpcSession = new Map<string, Connection>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Test control: how many more subscriptions each connection is to be refused. */
+  private readonly subscriptionFaults = new Map<string, number>();
   private closed = false;
 
   private readonly garbageTimer: NodeJS.Timeout;
@@ -226,6 +228,7 @@ export class OpenViduCore {
       if (channel) this.later(EVICTED_SOCKET_GRACE_MS, () => channel.close(4000, 'Evicted'));
     }
     for (const other of others) other.participant?.subscriptions.delete(connection.id);
+    this.subscriptionFaults.delete(connection.id);
     void this.options.sfu.closeParticipant(connection.id);
     connection.participant = null;
     participant.channel = null;
@@ -345,9 +348,31 @@ export class OpenViduCore {
     return owner;
   }
 
+  /**
+   * Test control: refuse the next `count` subscriptions `connection` asks for (0 lifts it), as a
+   * media server that cannot set up that endpoint would. False when no such participant.
+   */
+  failNextSubscriptions(connectionId: string, count: number): boolean {
+    const connection = [...this.sessions.values()].map((s) => s.connections.get(connectionId)).find((c) => c?.participant);
+    if (!connection) return false;
+    if (count > 0) this.subscriptionFaults.set(connectionId, count);
+    else this.subscriptionFaults.delete(connectionId);
+    return true;
+  }
+
+  private refuseIfFaulty(connection: Connection, sender: string): void {
+    const left = this.subscriptionFaults.get(connection.id);
+    if (left === undefined) return;
+    if (left <= 1) this.subscriptionFaults.delete(connection.id);
+    else this.subscriptionFaults.set(connection.id, left - 1);
+    this.log(`participant ${connection.id} refused a subscription to ${sender} (test control)`);
+    throw new RpcError(RpcCodes.SDP_ERROR, `SDP error: could not set up the subscription to ${sender}`);
+  }
+
   async subscribe(connection: Connection, sender: string, sdpOffer: string): Promise<Record<string, unknown>> {
     const session = this.sessionOf(connection);
     const owner = this.publisherOf(session, sender);
+    this.refuseIfFaulty(connection, sender);
     const sdpAnswer = await this.sdp(() => this.options.sfu.subscribeWithOffer(connection.id, owner.id, sdpOffer));
     this.recordSubscription(connection, owner);
     return { sdpAnswer };
@@ -356,6 +381,7 @@ export class OpenViduCore {
   async prepareSubscription(connection: Connection, sender: string): Promise<Record<string, unknown>> {
     const session = this.sessionOf(connection);
     const owner = this.publisherOf(session, sender);
+    this.refuseIfFaulty(connection, sender);
     const sdpOffer = await this.sdp(() => this.options.sfu.prepareSubscription(connection.id, owner.id));
     return { sdpOffer };
   }

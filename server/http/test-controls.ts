@@ -62,5 +62,16 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
 
+  if (segments[1] === 'connections' && segments[3] === 'fail-subscriptions' && segments.length === 4 && method === 'POST') {
+    // One remote stream failing for one participant only, for page tests of a tile's own error.
+    const { count = 1 } = await readJsonObject(req, ctx.options.maxBodyBytes);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000) {
+      throw new HttpError(400, 'Body must be {"count": <0..1000>} (default 1; 0 lifts the fault)');
+    }
+    if (!ctx.core.failNextSubscriptions(segments[2] ?? '', count)) throw new HttpError(404, `No participant ${segments[2]}`);
+    sendEmpty(res, 204);
+    return true;
+  }
+
   throw new HttpError(404, 'Not found', true);
 };
