@@ -6,6 +6,10 @@ import { fromCallback } from 'xstate';
 import type { SubscriberActorInput, SubscriberEvent } from '../../machines/stream.types.ts';
 import type { MediaRegistry } from './media-registry.ts';
 
+// The library's own error text is JSON-RPC detail ("Error on receiveVideoFrom : {...}") that
+// helps nobody looking at a tile; openvidu-browser already logs it to the console.
+const COULD_NOT_RECEIVE = 'This video could not be received. Try again.';
+
 export function createSubscriberActor(media: MediaRegistry) {
   return fromCallback<{ type: never }, SubscriberActorInput, SubscriberEvent>(({ input, sendBack }) => {
     const { streamId } = input;
@@ -24,11 +28,11 @@ export function createSubscriberActor(media: MediaRegistry) {
     try {
       // No target element: Svelte's tile attaches its own <video> through the registry.
       subscriber = remote.session.subscribe(remote.stream, undefined, {}, (error) => {
-        if (error) send({ type: 'subscriber.failed', message: `This video could not be received (${error.message}). Try again.` });
+        if (error) send({ type: 'subscriber.failed', message: COULD_NOT_RECEIVE });
         else send({ type: 'subscriber.subscribed' });
       });
-    } catch (error) {
-      send({ type: 'subscriber.failed', message: `This video could not be received (${String(error)}). Try again.` });
+    } catch {
+      send({ type: 'subscriber.failed', message: COULD_NOT_RECEIVE });
       return;
     }
     subscriber.on('streamPlaying', () => send({ type: 'subscriber.playing' }));

@@ -21,6 +21,7 @@ import {
   connectionOf,
   dropSocket,
   evict,
+  failNextSubscription,
   forceUnpublish,
   participantsIn,
   refuseWebSockets,
@@ -103,6 +104,25 @@ test.describe('joining', () => {
     } finally {
       await tls.close();
     }
+  });
+
+  test('a session closed between creating it and getting a token is named; Try again joins', async ({ browser }) => {
+    const session = uniqueSession('Gone');
+    const page = await participant(browser);
+    // The race, made certain: the session is closed through the REST API while the page's token
+    // request is on its way, so the real server answers that request with 404.
+    await page.route('**/openvidu/api/sessions/*/connection', async (route) => {
+      await closeSession(session);
+      await route.continue();
+    }, { times: 1 });
+    await join(page, session, 'Alice');
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading')).toHaveText('Could not join');
+    await expect(alert).toContainText(`The session "${session}" closed before you could join. Try again.`);
+    expect(await participantsIn(session)).toBe(0);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expectDecodingFrames(ownTile(page));
+    expect(await participantsIn(session)).toBe(1);
   });
 
   test('a bad session name is refused before any request', async ({ browser }) => {
@@ -267,6 +287,32 @@ test.describe('other participants', () => {
     await expect(remoteTiles(alice)).toHaveCount(0, { timeout: 45_000 });
     await expect.poll(() => participantsIn(session), { timeout: 10_000 }).toBe(1);
     await expectDecodingFrames(ownTile(alice));
+  });
+
+  test('one stream that fails for one person shows its own error on its tile; the call goes on, and Retry brings it back', async ({ browser }) => {
+    test.setTimeout(120_000);
+    const session = uniqueSession('StreamFault');
+    const alice = await participant(browser);
+    const carol = await participant(browser);
+    await joinAndWaitForCall(alice, session, 'Alice');
+    await joinAndWaitForCall(carol, session, 'Carol');
+    await expectDecodingFrames(tileOf(alice, 'Carol'));
+
+    // The server refuses Alice's next subscription, which is Bob's stream once he joins: his
+    // stream fails for Alice only, as when the media server cannot set up that one endpoint.
+    await failNextSubscription((await connectionOf(session, 'Alice')).connectionId);
+    const bob = await participant(browser);
+    await joinAndWaitForCall(bob, session, 'Bob');
+    const bobOnAlice = tileOf(alice, 'Bob');
+    await expect(bobOnAlice.getByRole('status')).toContainText('This video could not be received. Try again.');
+    await expect(alice.getByRole('heading', { name: session })).toBeVisible();
+    await expectDecodingFrames(tileOf(alice, 'Carol'));
+    await expectDecodingFrames(tileOf(carol, 'Bob'));
+
+    // The fault was for one subscription only; the tile's own Retry subscribes afresh.
+    await bobOnAlice.getByRole('button', { name: 'Retry' }).click();
+    await expectDecodingFrames(bobOnAlice);
+    await expect(bobOnAlice.getByRole('status')).toHaveCount(0);
   });
 
   test('a hostile nickname shows as text on the other participant\'s page, and nothing runs', async ({ browser }) => {

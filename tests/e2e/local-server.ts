@@ -55,6 +55,11 @@ export async function dropSocket(connectionId: string): Promise<void> {
   expect((await call('POST', `/test/connections/${connectionId}/drop-socket`)).status).toBe(204);
 }
 
+/** The server refuses that participant's next subscription (its next remote stream fails for them only). */
+export async function failNextSubscription(connectionId: string): Promise<void> {
+  expect((await call('POST', `/test/connections/${connectionId}/fail-subscriptions`, { count: 1 })).status).toBe(204);
+}
+
 export async function refuseWebSockets(ms: number): Promise<void> {
   expect((await call('POST', '/test/refuse-websockets', { ms })).status).toBe(204);
 }
