@@ -189,6 +189,7 @@ export const callMachine = setup({
           token: tokenFrom(event),
           sessionName: context.sessionName,
           nickname: context.nickname,
+          media: context.media,
         }),
       },
       exit: 'forgetSession',

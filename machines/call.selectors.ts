@@ -28,6 +28,15 @@ export function joiningStep(snapshot: CallSnapshot): string | null {
   return null;
 }
 
+/**
+ * Whether the joining screen shows your camera's preview: from the moment a Session exists the
+ * camera may be starting, so its tile waits for the picture (it appears when the camera is on).
+ */
+export function showsPreview(snapshot: CallSnapshot): boolean {
+  const joining = snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
+  return joining && snapshot.context.media.video;
+}
+
 export const isLeaving = (snapshot: CallSnapshot): boolean => snapshot.matches({ session: 'leaving' });
 export const isReconnecting = (snapshot: CallSnapshot): boolean =>
   snapshot.matches({ session: { inCall: 'reconnecting' } });

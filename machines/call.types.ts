@@ -117,6 +117,11 @@ export interface SessionActorInput {
   token: string;
   sessionName: string;
   nickname: string;
+  /**
+   * What the next publish will ask for: the actor may start these devices while it connects, so
+   * the camera is warm (and its preview showing) by the time `publish` comes.
+   */
+  media: MediaChoice;
 }
 
 export interface FetchTokenInput {

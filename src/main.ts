@@ -45,3 +45,7 @@ addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks <div id="app">');
 mount(App, { target, props: { actor, attachVideo: openvidu.attachVideo } });
+
+// The form is usable now: fetch openvidu-browser while the person types, so Join does not wait.
+if ('requestIdleCallback' in window) requestIdleCallback(openvidu.preload, { timeout: 1000 });
+else setTimeout(openvidu.preload, 0);

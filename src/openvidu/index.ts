@@ -1,7 +1,7 @@
 // The one door to openvidu-browser. main.ts builds the actors here and provides them to the
 // machines; the views get only `attachVideo`, never a library object.
 import { MediaRegistry, type MediaKey } from './media-registry.ts';
-import { createSessionActor } from './session.actor.ts';
+import { createSessionActor, preloadOpenVidu } from './session.actor.ts';
 import { createSubscriberActor } from './subscriber.actor.ts';
 
 export type { MediaKey } from './media-registry.ts';
@@ -15,5 +15,7 @@ export function createOpenViduActors() {
     openviduSession: createSessionActor(media),
     subscriber: createSubscriberActor(media),
     attachVideo: ((video, key) => media.attach(key, video)) satisfies AttachVideo as AttachVideo,
+    /** Fetch the library before the first Join needs it (call once the form is usable). */
+    preload: preloadOpenVidu,
   };
 }

@@ -19,9 +19,22 @@ import type { MediaRegistry } from './media-registry.ts';
 /** The tutorial's camera settings: 640x480 at 30 fps, not mirrored. */
 const PUBLISHER_DEFAULTS = { resolution: '640x480', frameRate: 30, mirror: false } as const;
 
-// Loaded on the first join, not with the page: the join form is usable before the library's
-// ~250 kB arrive.
-const loadOpenVidu = () => import('openvidu-browser');
+// Not loaded with the page: the join form is usable before the library's ~250 kB arrive. The
+// page asks for it once the form is up (preloadOpenVidu), so a Join rarely waits for it.
+let library: Promise<typeof import('openvidu-browser')> | undefined;
+const loadOpenVidu = () => (library ??= import('openvidu-browser'));
+
+/** Starts loading openvidu-browser now, if nothing has yet. */
+export function preloadOpenVidu(): void {
+  void loadOpenVidu().catch(() => {
+    library = undefined; // a failed preload is retried by the join, which reports the error
+  });
+}
+
+const sameChoice = (a: MediaChoice, b: MediaChoice) => a.audio === b.audio && a.video === b.video;
+const stopTracks = (publisher: Publisher) => {
+  for (const track of publisher.stream.getMediaStream()?.getTracks() ?? []) track.stop();
+};
 
 export function createSessionActor(media: MediaRegistry) {
   return fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(
@@ -33,6 +46,9 @@ export function createSessionActor(media: MediaRegistry) {
       let session: Session | undefined;
       let connected = false;
       let publisher: Publisher | undefined;
+      // The camera and microphone started while connecting (the tutorial starts them only after
+      // the connection): the first publish takes this instead of starting them again.
+      let warmUp: { choice: MediaChoice; publisher: Promise<Publisher> } | undefined;
 
       const send = (event: SessionEvent | PublisherEvent) => {
         if (!stopped) sendBack(event);
@@ -64,6 +80,7 @@ export function createSessionActor(media: MediaRegistry) {
         if (stopped || leaving) return;
         ov = new OpenVidu();
         ov.enableProdMode();
+        if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media);
         session = ov.initSession();
         listen(session);
         try {
@@ -126,24 +143,37 @@ export function createSessionActor(media: MediaRegistry) {
         });
       };
 
+      /** Starts the devices of `choice`; once on, they show as your preview ('self'). */
+      const startCamera = (library: OpenVidu, choice: MediaChoice) => {
+        const started = library.initPublisherAsync(undefined, {
+          ...PUBLISHER_DEFAULTS,
+          audioSource: choice.audio ? undefined : false,
+          videoSource: choice.video ? undefined : false,
+          publishAudio: choice.audio,
+          publishVideo: choice.video,
+        });
+        started.then(
+          (candidate) => {
+            if (stopped || leaving) return stopTracks(candidate);
+            releasePublisher();
+            publisher = candidate;
+            media.setManager('self', candidate);
+          },
+          () => undefined, // reported by the publish that awaits it
+        );
+        return { choice, publisher: started };
+      };
+
       const publish = async (choice: MediaChoice) => {
         if (!ov || !session) return;
-        releasePublisher(); // a retry starts from a clean slate
+        const warm = warmUp && sameChoice(warmUp.choice, choice) ? warmUp : undefined;
+        warmUp = undefined; // used once: a retry starts from a clean slate
+        if (!warm) releasePublisher();
         let candidate: Publisher | undefined;
         try {
-          candidate = await ov.initPublisherAsync(undefined, {
-            ...PUBLISHER_DEFAULTS,
-            audioSource: choice.audio ? undefined : false,
-            videoSource: choice.video ? undefined : false,
-            publishAudio: choice.audio,
-            publishVideo: choice.video,
-          });
-          if (stopped || leaving) {
-            for (const track of candidate.stream.getMediaStream()?.getTracks() ?? []) track.stop();
-            return;
-          }
+          candidate = await (warm ?? startCamera(ov, choice)).publisher;
+          if (stopped || leaving) return stopTracks(candidate);
           publisher = candidate;
-          media.setManager('self', publisher);
           publisher.on('streamDestroyed', (event) => {
             // Our own leave, an eviction or a closed session destroy it too; only a forced
             // unpublish leaves us in the call without it, and that is news to the machine.
@@ -155,7 +185,7 @@ export function createSessionActor(media: MediaRegistry) {
           send({ type: 'publisher.published', streamId: publisher.stream.streamId });
         } catch (error) {
           releasePublisher();
-          if (candidate) for (const track of candidate.stream.getMediaStream()?.getTracks() ?? []) track.stop();
+          if (candidate) stopTracks(candidate);
           const name = (error as { name?: unknown } | null)?.name;
           const device =
             name === 'DEVICE_ACCESS_DENIED' ? await refusedDevice() : name === 'DEVICE_ALREADY_IN_USE' ? await busyDevice() : undefined;

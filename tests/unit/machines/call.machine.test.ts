@@ -26,6 +26,8 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
       token: 'ws://localhost:4443?sessionId=SessionA&token=tok_1',
       sessionName: 'SessionA',
       nickname: 'Alice',
+      // What the first publish will ask for, so the actor can start the camera while connecting.
+      media: { audio: true, video: true },
     });
 
     call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
@@ -379,6 +381,18 @@ describe('failures', () => {
       expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: true, video: false } });
       call.lastSession().emit({ type: 'publisher.published', streamId: 'str_audio' });
       expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+    });
+
+    it('the next session is told which devices to start: a new join asks for both again', async () => {
+      const call = await failPublishing('camera');
+      call.actor.send({ type: 'user.continueWithoutDevice' });
+      call.lastSession().emit({ type: 'publisher.published', streamId: 'str_audio' });
+      call.actor.send({ type: 'user.leave' });
+      call.lastSession().emit({ type: 'session.left' });
+      call.actor.send(JOIN);
+      call.lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_2');
+      await flush();
+      expect(call.lastSession().input.media).toEqual({ audio: true, video: true });
     });
 
     it('joins without the microphone: publishes the camera only', async () => {
