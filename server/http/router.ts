@@ -7,9 +7,10 @@ import { pathSegments, type HttpContext, type Route } from './context.ts';
 import { restRoutes } from './rest-routes.ts';
 import { HttpError, sendEmpty, sendError } from './respond.ts';
 import { testControlRoutes } from './test-controls.ts';
+import { welcomeRoute } from './welcome-route.ts';
 
 export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
-  const routes: Route[] = [restRoutes, appServerRoutes, ...(ctx.options.testControls ? [testControlRoutes] : [])];
+  const routes: Route[] = [welcomeRoute, restRoutes, appServerRoutes, ...(ctx.options.testControls ? [testControlRoutes] : [])];
   return (req, res) => {
     void handle(req, res, ctx, routes);
   };

@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { WELCOME_TEXT } from '../../server/http/welcome-route.ts';
 import { basicAuth, startTestServer, type TestServer } from './helpers.ts';
 
 let server: TestServer | undefined;
@@ -42,6 +43,8 @@ describe('TLS mode', () => {
     expect(server.url).toMatch(/^https:\/\/localhost:\d+$/);
     const publicUrl = await httpsRequest(server.port, 'GET', '/openvidu/api/config/openvidu-publicurl');
     expect(publicUrl).toEqual({ status: 200, text: server.url });
+    // Where a person lands after accepting the certificate: words, not a 404.
+    expect(await httpsRequest(server.port, 'GET', '/')).toEqual({ status: 200, text: WELCOME_TEXT });
     await httpsRequest(server.port, 'POST', '/openvidu/api/sessions', JSON.stringify({ customSessionId: 'Secure' }));
     const connection = JSON.parse((await httpsRequest(server.port, 'POST', '/openvidu/api/sessions/Secure/connection', '{}')).text) as { token: string };
     expect(connection.token).toMatch(new RegExp(`^wss://localhost:${server.port}\\?sessionId=Secure&token=tok_`));
