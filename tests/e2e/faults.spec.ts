@@ -143,6 +143,14 @@ test.describe('joining', () => {
   });
 });
 
+// A busy device (NotReadableError, "Could not start video source") has no e2e test: this
+// Chromium offers no way to cause it for real. An invalid, truncated or deleted
+// --use-file-for-fake-video-capture file removes the camera (NotFoundError) or ends its track
+// after it started; the fake device's options (ownership, format, device-count) and GPU buffers
+// never fail to start; a missing fake audio file falls back to a tone; without the fake flag
+// ALSA lists no device on a machine with no sound card; and headless Chromium denies a pending
+// prompt, so no file can be swapped in between. The message is covered by
+// tests/unit/openvidu/errors.test.ts and the device probe by device-probe.test.ts.
 test.describe('devices', () => {
   test('a refused camera is named; joining without it publishes the microphone and others see the tile', async ({ browser }) => {
     const session = uniqueSession('NoCamera');

@@ -25,6 +25,13 @@ describe('publisher errors', () => {
     expect(error).toMatchObject({ kind: 'deviceAccessDenied', device: 'camera' });
     expect(error.message).toMatch(/^You did not allow this page to use your camera\./);
   });
+  it('says which device is busy, and the way out', () => {
+    expect(publisherError({ name: 'DEVICE_ALREADY_IN_USE', message: 'NotReadableError: Could not start video source' }, 'camera')).toEqual({
+      kind: 'deviceInUse',
+      device: 'camera',
+      message: 'Your camera is in use by another tab or program. Close it there and try again, or join without it.',
+    });
+  });
   it('falls back to both devices when the browser cannot tell', () => {
     expect(publisherError({ name: 'DEVICE_ALREADY_IN_USE' }, undefined)).toMatchObject({
       kind: 'deviceInUse',
