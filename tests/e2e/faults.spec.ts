@@ -145,8 +145,9 @@ test.describe('joining', () => {
 
 // A busy device (NotReadableError, "Could not start video source") has no e2e test: this
 // Chromium offers no way to cause it for real. An invalid, truncated or deleted
-// --use-file-for-fake-video-capture file removes the camera (NotFoundError) or ends its track
-// after it started; the fake device's options (ownership, format, device-count) and GPU buffers
+// --use-file-for-fake-video-capture file removes the camera (NotFoundError); a y4m whose first
+// frame is cut short ends the track just after it starts, and gives NotReadableError only when
+// a race inside Chromium goes the other way (about 1 try in 8: not a test); the fake device's options (ownership, format, device-count) and GPU buffers
 // never fail to start; a missing fake audio file falls back to a tone; without the fake flag
 // ALSA lists no device on a machine with no sound card; and headless Chromium denies a pending
 // prompt, so no file can be swapped in between. The message is covered by
