@@ -143,15 +143,24 @@ test.describe('joining', () => {
   });
 });
 
-// A busy device (NotReadableError, "Could not start video source") has no e2e test: this
-// Chromium offers no way to cause it for real. An invalid, truncated or deleted
-// --use-file-for-fake-video-capture file removes the camera (NotFoundError); a y4m whose first
-// frame is cut short ends the track just after it starts, and gives NotReadableError only when
-// a race inside Chromium goes the other way (about 1 try in 8: not a test); the fake device's options (ownership, format, device-count) and GPU buffers
-// never fail to start; a missing fake audio file falls back to a tone; without the fake flag
-// ALSA lists no device on a machine with no sound card; and headless Chromium denies a pending
-// prompt, so no file can be swapped in between. The message is covered by
-// tests/unit/openvidu/errors.test.ts and the device probe by device-probe.test.ts.
+/**
+ * An init script: the camera is held by another program. Chromium has no flag for a busy device
+ * (a broken --use-file-for-fake-video-capture removes the camera, or fails only in a race), so
+ * the browser's device layer answers as the operating system then does: NotReadableError,
+ * "Could not start video source". Everything above it is real: openvidu-browser's error
+ * mapping, the device probe, the machine and the page. `window.cameraBusy = false` frees it.
+ */
+function cameraHeldElsewhere(): void {
+  const w = window as unknown as { cameraBusy: boolean };
+  w.cameraBusy = true;
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    if (w.cameraBusy && constraints?.video) throw new DOMException('Could not start video source', 'NotReadableError');
+    return getUserMedia(constraints);
+  };
+}
+
 test.describe('devices', () => {
   test('a refused camera is named; joining without it publishes the microphone and others see the tile', async ({ browser }) => {
     const session = uniqueSession('NoCamera');
@@ -174,6 +183,44 @@ test.describe('devices', () => {
     await expect(tileOf(bob, 'Alice')).toBeVisible();
     const alicePublishes = (await connectionOf(session, 'Alice')).publishers ?? [];
     expect(alicePublishes).toHaveLength(1);
+  });
+
+  test('a busy camera is named; Try again works once it is free, and joining without it publishes the microphone', async ({ browser }) => {
+    test.setTimeout(120_000); // three participants, four publish attempts
+    const session = uniqueSession('Busy');
+    const bob = await participant(browser);
+    await joinAndWaitForCall(bob, session, 'Bob');
+    const busyMessage = 'Your camera is in use by another tab or program. Close it there and try again, or join without it.';
+
+    const alice = await participant(browser);
+    await alice.context().addInitScript(cameraHeldElsewhere);
+    await alice.reload();
+    await join(alice, session, 'Alice');
+    const panel = alice.locator('.publish-failed');
+    await expect(panel).toContainText(busyMessage);
+    await expectDecodingFrames(tileOf(alice, 'Bob'));
+    // Still busy: trying again says so again.
+    await panel.getByRole('button', { name: 'Try again' }).click();
+    await expect(panel).toContainText(busyMessage);
+    // The other program lets go of the camera: Try again publishes it.
+    await alice.evaluate(() => ((window as unknown as { cameraBusy: boolean }).cameraBusy = false));
+    await panel.getByRole('button', { name: 'Try again' }).click();
+    await expect(panel).toHaveCount(0);
+    await expectDecodingFrames(ownTile(alice));
+    await expectDecodingFrames(tileOf(bob, 'Alice'));
+
+    const carol = await participant(browser);
+    await carol.context().addInitScript(cameraHeldElsewhere);
+    await carol.reload();
+    await join(carol, session, 'Carol');
+    const carolPanel = carol.locator('.publish-failed');
+    await expect(carolPanel).toContainText(busyMessage);
+    await carolPanel.getByRole('button', { name: 'Join without camera' }).click();
+    await expect(carolPanel).toHaveCount(0);
+    await expect(tileOf(bob, 'Carol')).toBeVisible();
+    const carolPublishes = (await connectionOf(session, 'Carol')).publishers ?? [];
+    expect(carolPublishes).toHaveLength(1);
+    expect(await participantsIn(session)).toBe(3);
   });
 
   test('with no camera or microphone at all, each missing device is named and the person still joins to watch', async ({ browser }) => {
