@@ -30,8 +30,14 @@ export function toCallError(error: unknown): CallError {
     const { kind, message } = error as { kind?: unknown; message?: unknown };
     if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof message === 'string') {
       // Copied field by field: the rejection may be an Error instance, and context keeps plain data.
-      const { device } = error as { device?: CallError['device'] };
-      return device ? { kind: kind as CallErrorKind, message, device } : { kind: kind as CallErrorKind, message };
+      const { device, certificateUrl } = error as { device?: CallError['device']; certificateUrl?: unknown };
+      return {
+        kind: kind as CallErrorKind,
+        message,
+        ...(device ? { device } : {}),
+        // Shown as a link, so only ever an https address (never javascript: or the like).
+        ...(typeof certificateUrl === 'string' && certificateUrl.startsWith('https://') ? { certificateUrl } : {}),
+      };
     }
     if (typeof message === 'string' && message) return { kind: 'unexpected', message };
   }

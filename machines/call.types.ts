@@ -21,6 +21,8 @@ export interface CallError {
   message: string;
   /** The device a publisher error is about, when OpenVidu tells us. */
   device?: 'camera' | 'microphone' | 'camera and microphone';
+  /** An https address to open and accept its certificate, when that may be what went wrong. */
+  certificateUrl?: string;
 }
 
 export type CallErrorKind =

@@ -14,11 +14,12 @@ function serverName(server: ServerInfo): string {
 export function unreachable(server: ServerInfo, cause: unknown): TokenError {
   // A browser reports an untrusted certificate exactly like a server that is down (a TypeError
   // with no detail), so for https the only honest thing is to name both, and say how to trust it.
-  const message = server.url.startsWith('https:')
+  const https = server.url.startsWith('https://');
+  const message = https
     ? `Cannot reach ${serverName(server)} at ${server.url}: it is not running, or its certificate is not trusted by this browser. ` +
       `If it uses a self-signed certificate, open ${server.url} in a new tab, accept the certificate, then try again.`
     : `Cannot reach ${serverName(server)} at ${server.url}. Is it running? (npm start runs one for you)`;
-  return new TokenError('unreachable', message, undefined, { cause });
+  return new TokenError('unreachable', message, undefined, { cause, ...(https ? { certificateUrl: server.url } : {}) });
 }
 
 export function forStatus(server: ServerInfo, sessionId: string, status: number): TokenError {

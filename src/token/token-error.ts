@@ -9,8 +9,12 @@ export class TokenError extends Error {
     readonly kind: TokenErrorKind,
     message: string,
     readonly status?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { certificateUrl?: string },
   ) {
     super(message, options);
+    if (options?.certificateUrl) this.certificateUrl = options.certificateUrl;
   }
+
+  /** Where to accept the server's certificate, when an untrusted one may be the cause. */
+  readonly certificateUrl?: string;
 }

@@ -91,9 +91,10 @@ test.describe('joining', () => {
         `Cannot reach the OpenVidu server at ${tls.url}: it is not running, or its certificate is not trusted by this browser. ` +
           `If it uses a self-signed certificate, open ${tls.url} in a new tab, accept the certificate, then try again.`,
       );
-      // Do what it says, as a person would: Chromium's warning page, "Advanced", "Proceed".
-      const tab = await page.context().newPage();
-      await tab.goto(tls.url).catch(() => undefined); // the navigation "fails" into the warning page
+      // Do what it says, as a person would: the link, Chromium's warning page, "Advanced", "Proceed".
+      const opened = page.context().waitForEvent('page');
+      await alert.getByRole('link', { name: `Open ${tls.url} to check its certificate` }).click();
+      const tab = await opened;
       await tab.getByRole('button', { name: 'Advanced' }).click();
       const proceed = tab.getByRole('link', { name: /Proceed to localhost/ });
       await proceed.click();

@@ -166,6 +166,7 @@ describe('fetchOpenViduToken', () => {
     expect(error.kind).toBe('unreachable');
     expect(error.status).toBeUndefined();
     expect(error.message).toBe(`Cannot reach the OpenVidu server at ${url}. Is it running? (npm start runs one for you)`);
+    expect(error.certificateUrl).toBeUndefined();
     expectSecretHidden(error);
   });
 
@@ -182,6 +183,7 @@ describe('fetchOpenViduToken', () => {
         `Cannot reach the OpenVidu server at ${url}: it is not running, or its certificate is not trusted by this browser. ` +
           `If it uses a self-signed certificate, open ${url} in a new tab, accept the certificate, then try again.`,
       );
+      expect(error.certificateUrl).toBe(url); // the page links to it
       expectSecretHidden(error);
     } finally {
       tls.closeAllConnections();
