@@ -3,7 +3,7 @@
 import type { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { KeyframeCoalescer } from './keyframes.ts';
 import { PeerEndpoint } from './endpoint.ts';
-import { createPeer, localSdpWithCandidates, opusCodec, videoCodec, type IcePolicy } from './peer.ts';
+import { answerAsDtlsServer, createPeer, localSdpWithCandidates, opusCodec, videoCodec, type IcePolicy } from './peer.ts';
 import { offersVideoCodec, withVideoBitrateHints } from './sdp.ts';
 
 export type MediaKind = 'audio' | 'video';
@@ -43,6 +43,7 @@ export class PublisherEndpoint extends PeerEndpoint {
   async answer(offer: string): Promise<string> {
     await this.setRemote('offer', offer);
     for (const transceiver of this.pc.getTransceivers()) this.listen(transceiver);
+    answerAsDtlsServer(this.pc);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return withVideoBitrateHints(await localSdpWithCandidates(this.pc, this.policy));
   }

@@ -1,6 +1,7 @@
 // The media side as the signalling layer sees it: endpoints named the way openvidu-browser names
 // them in onIceCandidate (a participant plus an `endpointName`, which is its own connectionId for
 // its publisher leg and the publisher's connectionId for a subscriber leg).
+import { RTCDtlsTransport } from 'werift';
 import type { RemoteCandidate } from './endpoint.ts';
 import { mediaKinds } from './sdp.ts';
 import type { IcePolicy } from './peer.ts';
@@ -26,7 +27,11 @@ export class Sfu {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly early = new Map<string, RemoteCandidate[]>();
 
-  constructor(private readonly policy: IcePolicy) {}
+  constructor(private readonly policy: IcePolicy) {
+    // werift makes its one DTLS certificate on the first peer connection (300–450 ms here): make it
+    // now, so the first person to publish after start-up does not wait for it.
+    RTCDtlsTransport.SetupCertificate().catch(() => undefined);
+  }
 
   /** Publisher leg for `connectionId`. A second call (reconnectStream) replaces the leg and moves
    * the viewers over to it, as Kurento reconnects subscribers to a new publisher endpoint. */

@@ -3,7 +3,7 @@
 // we do (OpenVidu with mediasoup).
 import { RTCRtpCodecParameters, type RTCRtpSender } from 'werift';
 import { PeerEndpoint } from './endpoint.ts';
-import { createPeer, localSdpWithCandidates, type IcePolicy } from './peer.ts';
+import { answerAsDtlsServer, createPeer, localSdpWithCandidates, type IcePolicy } from './peer.ts';
 import type { ForwardTarget, MediaKind, PublisherEndpoint } from './publisher.ts';
 
 /** A fresh copy without the payload type: each leg numbers its payloads itself. */
@@ -65,6 +65,7 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
   /** Client-offer flow: the browser's recvonly offer in, our sendonly answer out. */
   async answer(offer: string): Promise<string> {
     await this.setRemote('offer', offer);
+    answerAsDtlsServer(this.pc);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return localSdpWithCandidates(this.pc, this.policy);
   }
