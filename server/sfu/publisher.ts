@@ -1,6 +1,7 @@
 // The publisher leg: the browser offers sendonly audio/video, we answer recvonly and fan each RTP
 // packet out to the subscriber legs unchanged (no transcoding).
 import type { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpTransceiver, RtpPacket } from 'werift';
+import { GopCache, keyframeTestFor } from './gop.ts';
 import { KeyframeCoalescer } from './keyframes.ts';
 import { PeerEndpoint } from './endpoint.ts';
 import { answerAsDtlsServer, createPeer, localSdpWithCandidates, opusCodec, videoCodec, type IcePolicy } from './peer.ts';
@@ -30,6 +31,8 @@ export class PublisherEndpoint extends PeerEndpoint {
   /** A keyframe asked for before we knew the video SSRC; sent with the first video packet. */
   private keyframeOwed = false;
   private readonly keyframes = new KeyframeCoalescer(() => this.sendPli());
+  /** Video since the latest keyframe, replayed to each subscriber as its transport connects. */
+  private gop: GopCache | undefined;
   /** Packets forwarded; /test/state and benchmarks read it. */
   packetsIn = 0;
   /** PLIs sent to the browser; /test/state reports it. */
@@ -53,7 +56,11 @@ export class PublisherEndpoint extends PeerEndpoint {
     const codec = transceiver.codecs.find((c) => !/rtx|red|ulpfec/i.test(c.mimeType));
     if (!codec) return;
     this.codecs.set(kind, codec);
-    if (kind === 'video') this.videoTransceiver = transceiver;
+    if (kind === 'video') {
+      this.videoTransceiver = transceiver;
+      const isKeyframeStart = keyframeTestFor(codec.mimeType);
+      if (isKeyframeStart) this.gop = new GopCache(isKeyframeStart);
+    }
     const track: MediaStreamTrack = transceiver.receiver.track;
     track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.fanOut(kind, codec.payloadType, rtp));
   }
@@ -73,6 +80,7 @@ export class PublisherEndpoint extends PeerEndpoint {
     rtp.header.extensions = [];
     rtp.header.extension = false;
     const packet = rtp.serialize();
+    if (kind === 'video') this.gop?.push(rtp.payload, rtp.header.timestamp, packet);
     for (const target of this.targets) target.forward(kind, packet);
   }
 
@@ -92,6 +100,11 @@ export class PublisherEndpoint extends PeerEndpoint {
     }
     this.targets.clear();
     next.requestKeyframe();
+  }
+
+  /** What a subscriber that has just connected should be sent first (empty: ask for a keyframe). */
+  get packetsSinceKeyframe(): readonly Buffer[] {
+    return this.gop?.packetsSinceKeyframe ?? [];
   }
 
   /** Called by subscribers (their PLI/FIR, or their connecting); coalesced into one PLI per window. */

@@ -26,6 +26,8 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
   /** Kinds whose next packet starts a new sequence (after the publisher was replaced). */
   private readonly rebase = new Set<MediaKind>();
+  /** Until then packets are dropped (werift cannot send them yet); the replay covers the video. */
+  private connected = false;
   /** Packets handed to werift for sending; /test/state reports it. */
   packetsOut = 0;
 
@@ -47,11 +49,23 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
       this.senders.set(kind, transceiver.sender);
       if (kind === 'video') this.relayKeyframeRequests(transceiver.sender);
     }
-    // Chromium's VP8 sends no periodic keyframes: a new viewer needs one to start decoding.
+    // Chromium's VP8 sends no periodic keyframes: a new viewer needs one to start decoding. Ask
+    // now, while ICE and DTLS are still under way, so a fresh one is cached by the time they are done.
+    publisher.requestKeyframe();
     this.pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') publisher.requestKeyframe();
+      if (state === 'connected') this.onConnected();
     });
     publisher.attach(this);
+  }
+
+  /** The first time: replay the group since the last keyframe, so decoding starts now; with none
+   * cached (or connected again after a drop), ask the publisher for a keyframe. */
+  private onConnected(): void {
+    if (this.closed) return;
+    const cached = this.connected ? [] : this.publisher.packetsSinceKeyframe;
+    this.connected = true;
+    if (cached.length === 0) this.publisher.requestKeyframe();
+    for (const packet of cached) this.send('video', packet);
   }
 
   private relayKeyframeRequests(sender: RTCRtpSender): void {
@@ -82,7 +96,11 @@ export class SubscriberEndpoint extends PeerEndpoint implements ForwardTarget {
   }
 
   forward(kind: MediaKind, packet: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || !this.connected) return;
+    this.send(kind, packet);
+  }
+
+  private send(kind: MediaKind, packet: Buffer): void {
     const sender = this.senders.get(kind);
     if (!sender) return;
     if (this.rebase.delete(kind)) {

@@ -2,7 +2,8 @@
 // Media through the SFU, with werift peers standing in for browsers over loopback ICE: RTP sent by
 // a publisher arrives unchanged (payload, order) at a subscriber; a subscriber's connecting and its
 // keyframe requests reach the publisher as PLIs; a publisher's reconnectStream keeps the viewer;
-// leaving tears every peer connection down.
+// leaving tears every peer connection down; a late viewer is first sent the video since the last
+// keyframe.
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useNACK, usePLI, type RTCRtpTransceiver } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, RpcClient, sessionWithTokens, startTestServer, testState, type RpcMessage, type TestServer } from './helpers.ts';
@@ -34,9 +35,11 @@ async function connectLeg(
   direction: 'sendonly' | 'recvonly',
   endpointId: () => string,
   signal: (sdp: string, attempt: number) => Promise<RpcMessage>,
+  onPeer: (pc: RTCPeerConnection) => void = () => {},
 ): Promise<{ pc: RTCPeerConnection; transceiver: RTCRtpTransceiver; reply: RpcMessage }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const pc = peer();
+    onPeer(pc);
     const transceiver = pc.addTransceiver('video', { direction });
     await pc.setLocalDescription(await pc.createOffer());
     await eventually(() => pc.iceGatheringState, (s) => s === 'complete');
@@ -150,4 +153,50 @@ describe('RTP forwarding through the werift SFU', () => {
     const after = await eventually(() => testState(server!), (s) => s.counts.openPeerConnections === 0);
     expect(after.counts).toMatchObject({ sessions: 0, participants: 0, publishers: 0, subscribers: 0 });
   }, 180_000);
+  it('sends a subscriber, as it connects, the video since the latest keyframe, then the live packets', async () => {
+    server = await startTestServer();
+    const [ta, tb] = await sessionWithTokens(server, 'Replay', 2);
+    const a = await RpcClient.open(server.wsUrl);
+    const b = await RpcClient.open(server.wsUrl);
+    clients.push(a, b);
+    const publisherId = (await a.join(ta as string, 'pub')).id as string;
+    const subscriberId = (await b.join(tb as string, 'sub')).id as string;
+    let streamId = '';
+    const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp) => {
+      const reply = await a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' });
+      streamId = reply.result?.id as string;
+      return reply;
+    });
+
+    // VP8 payloads numbered in their last bytes: a key frame (first byte of the VP8 header has
+    // P=0) every 40 packets, delta frames between.
+    let index = 0;
+    const payloadType = publisher.transceiver.codecs[0]?.payloadType ?? 96;
+    const pump = setInterval(() => {
+      const key = index % 40 === 0;
+      const payload = Buffer.from([0x90, 0x80, 0x81, 0x23, key ? 0x10 : 0x11, 0, 0]);
+      payload.writeUInt16BE(index, 5);
+      const header = new RtpHeader({ payloadType, sequenceNumber: 7000 + index, timestamp: 90 * 33 * index, marker: true });
+      index++;
+      void publisher.transceiver.sender.sendRtp(new RtpPacket(header, payload));
+    }, 10);
+    try {
+      await eventually(() => index, (n) => n >= 55, 20_000); // a keyframe at 40, and some deltas after it
+      const received: RtpPacket[] = [];
+      await connectLeg('recvonly', () => `${subscriberId}|${publisherId}`, (sdp) => b.call('receiveVideoFrom', { sender: streamId, sdpOffer: sdp }), (pc) => {
+        received.length = 0;
+        pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => received.push(rtp)));
+      });
+      await eventually(() => received.length, (n) => n >= 20, 20_000);
+      const numbers = received.map((p) => p.payload.readUInt16BE(5));
+      // It starts on a key frame sent before the subscriber connected, and nothing is skipped after it.
+      expect(numbers[0] as number % 40).toBe(0);
+      expect(numbers[0]).toBeLessThan(55 + 40);
+      expect(numbers.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => (numbers[0] as number) + i));
+      const sequence = received.map((p) => p.header.sequenceNumber);
+      expect(sequence.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => ((sequence[0] as number) + i) % 65536));
+    } finally {
+      clearInterval(pump);
+    }
+  }, 120_000);
 });
