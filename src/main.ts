@@ -1,5 +1,5 @@
-// Start-up: build the real actors (token source, OpenVidu), provide them to the call machine,
-// start the one call actor, and mount the views on it.
+// Start-up: provide the real actors (token source, OpenVidu) to the call machine, start the one
+// call actor, and mount the views on it.
 import { mount } from 'svelte';
 import { createActor, fromPromise } from 'xstate';
 import { callMachine } from '../machines/call.machine.ts';
@@ -8,21 +8,44 @@ import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
 import { readConfig } from './config.ts';
 import { inspectRequested } from './inspect/gate.ts';
-import { createOpenViduActors } from './openvidu/index.ts';
-import { createTokenSource } from './token/index.ts';
+import { deferredLogic } from './deferred-logic.ts';
+import type { AttachVideo } from './openvidu/index.ts';
+import type { TokenSource } from './token/index.ts';
 import App from './views/App.svelte';
 
 const config = readConfig(location.search, import.meta.env);
-const tokenSource = createTokenSource(config.token);
-const openvidu = createOpenViduActors();
+
+/** A dynamic import made once; a failed one (network) is tried again by the next caller. */
+function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+// The token code and the OpenVidu actors are needed only from Join on: they load then (or
+// earlier, once the page is idle), not with the form. Every way into the states that use the
+// OpenVidu actors passes through fetchingToken, which waits for them, so the deferred logic
+// below always finds them loaded.
+type OpenViduActors = ReturnType<typeof import('./openvidu/index.ts').createOpenViduActors>;
+let openvidu: OpenViduActors | undefined;
+const loadOpenVidu = loadOnce(() => import('./openvidu/index.ts').then((module) => (openvidu = module.createOpenViduActors())));
+const loadTokenSource = loadOnce(() => import('./token/index.ts').then((token): TokenSource => token.createTokenSource(config.token)));
 
 const machine = callMachine.provide({
   actors: {
-    fetchToken: fromPromise<string, FetchTokenInput>(({ input, signal }) => tokenSource(input.sessionName, signal)),
-    openviduSession: openvidu.openviduSession,
-    stream: streamMachine.provide({ actors: { subscriber: openvidu.subscriber } }),
+    fetchToken: fromPromise<string, FetchTokenInput>(async ({ input, signal }) => {
+      const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu()]);
+      return tokenSource(input.sessionName, signal);
+    }),
+    openviduSession: deferredLogic(() => openvidu?.openviduSession),
+    stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
   },
 });
+// Videos exist only in the joining and call screens, which come after fetchingToken.
+const attachVideo: AttachVideo = (video, key) => openvidu?.attachVideo(video, key) ?? (() => {});
 
 // `?inspect` (or VITE_INSPECT=true): stream every actor to the Stately inspector from the first
 // event. Loaded only then, and ready before the actor exists, so the machine definition is sent.
@@ -44,8 +67,13 @@ addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks <div id="app">');
-mount(App, { target, props: { actor, attachVideo: openvidu.attachVideo } });
+mount(App, { target, props: { actor, attachVideo } });
 
-// The form is usable now: fetch openvidu-browser while the person types, so Join does not wait.
-if ('requestIdleCallback' in window) requestIdleCallback(openvidu.preload, { timeout: 1000 });
-else setTimeout(openvidu.preload, 0);
+// The form is usable now: fetch the rest (OpenVidu actors and openvidu-browser, token code) while
+// the person types, so Join does not wait.
+const preload = () => {
+  loadOpenVidu().then((actors) => actors.preload(), () => undefined);
+  loadTokenSource().catch(() => undefined);
+};
+if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });
+else setTimeout(preload, 0);

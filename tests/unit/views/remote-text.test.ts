@@ -5,11 +5,15 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MediaKey } from '../../../src/openvidu/index.ts';
 import App from '../../../src/views/App.svelte';
+import { loadCallScreens } from '../../../src/views/call-screens.ts';
 import { remoteStream, startFakeCall } from '../machines/fakes.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-function render(call: ReturnType<typeof startFakeCall>) {
+async function render(call: ReturnType<typeof startFakeCall>) {
+  // The screens after the form come in a chunk of their own; have it here before the call starts,
+  // as the page does once it is idle.
+  await loadCallScreens();
   const attached: MediaKey[] = [];
   const target = document.createElement('div');
   document.body.append(target);
@@ -37,7 +41,7 @@ describe('remote data on the page', () => {
     const alert = vi.fn();
     window.alert = alert;
     const call = startFakeCall();
-    const view = render(call);
+    const view = await render(call);
     cleanup = view.destroy;
     await call.joinCall();
     call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('eve', HOSTILE) });
@@ -54,7 +58,7 @@ describe('remote data on the page', () => {
 
   it('shows a hostile own nickname and session name in the call as text', async () => {
     const call = startFakeCall();
-    const view = render(call);
+    const view = await render(call);
     cleanup = view.destroy;
     await call.joinCall({ sessionName: 'SessionA', nickname: '<b>bold</b>' });
     flushSync();
@@ -64,7 +68,7 @@ describe('remote data on the page', () => {
 
   it('shows an error message that quotes remote input as text', async () => {
     const call = startFakeCall();
-    const view = render(call);
+    const view = await render(call);
     cleanup = view.destroy;
     call.actor.send({ type: 'user.join', sessionName: 'SessionA', nickname: 'Alice' });
     call.lastTokenRequest().reject({ kind: 'unexpected', message: `Server said ${HOSTILE}` });
