@@ -40,11 +40,13 @@ export const bundleBench: Benchmark = {
       { figure: '3 bundle', metric: 'total CSS, raw / gzip', value: `${kB(totalCss.raw)} / ${kB(totalCss.gzip)}`, unit: 'kB' },
     ];
     if (lazy) {
-      // What a call page actually loads for a call: the initial files plus the openvidu-browser
-      // chunk (other lazy chunks, e.g. the ?inspect one, load only on request).
-      const call = size([...pick('.js', initial), lazy.f]);
+      // What a call page actually loads for a call: every JS file but the inspector's, which loads
+      // only with ?inspect (the call screens, token code, OpenVidu actors and openvidu-browser
+      // load on the first Join or, before it, once the page is idle).
+      const callFiles = pick('.js').filter((f) => !/\/inspect-[\w-]+\.js$/.test(f));
+      const call = size(callFiles);
       rows.push({
-        figure: '3 bundle', metric: 'JS a call loads (initial + openvidu-browser chunk), gzip', value: kB(call.gzip), unit: 'kB', goal: '≤ 110 kB', met: call.gzip <= 110 * 1024,
+        figure: '3 bundle', metric: `JS a call loads (${callFiles.length} files: all but the ?inspect chunk), gzip`, value: kB(call.gzip), unit: 'kB', goal: '≤ 110 kB', met: call.gzip <= 110 * 1024,
         note: `raw ${kB(call.raw)} kB; files: ${pick('.js').map((f) => `${f.replace(/^assets\//, '').replace(/-[\w-]{8}\.js$/, '')} ${kB(size([f]).gzip)}`).join(', ')} (kB gzip)`,
       });
       rows.push({

@@ -33,6 +33,10 @@ export const firstFrameBench: Benchmark = {
       const subscribeSent: number[] = [];
       const bareSubscribeSent: number[] = [];
       const subscribeToFrame: number[] = [];
+      // The page's subscribe leg, split: the server's SDP answer, ICE + DTLS, then the first frame.
+      const subscribeToAnswer: number[] = [];
+      const answerToConnected: number[] = [];
+      const connectedToFrame: number[] = [];
       const lastEpoch = (rpc: { method: string; epoch?: number }[], ...methods: string[]) =>
         rpc.filter((r) => methods.includes(r.method)).at(-1)?.epoch ?? Number.NaN;
       for (let i = -1; i < n; i++) {
@@ -53,6 +57,12 @@ export const firstFrameBench: Benchmark = {
           const sent = lastEpoch(rpc, 'receiveVideoFrom', 'prepareReceiveVideoFrom');
           subscribeSent.push(sent - epoch);
           subscribeToFrame.push(frame - sent);
+          const answered = rpc.filter((r) => r.method === 'receiveVideoFrom').at(-1)?.answeredEpoch ?? Number.NaN;
+          // openvidu-browser makes the subscriber's peer connection just before its offer.
+          const connected = (await readMarks(viewer)).pcs.filter((p) => p.created <= sent).at(-1)?.connected ?? Number.NaN;
+          subscribeToAnswer.push(answered - sent);
+          answerToConnected.push(connected - answered);
+          connectedToFrame.push(frame - connected);
           bareSubscribeSent.push(lastEpoch(bareRpc, 'receiveVideoFrom', 'prepareReceiveVideoFrom') - epoch);
         }
         await publisher.unpublish();
@@ -97,6 +107,9 @@ export const firstFrameBench: Benchmark = {
           baseline: round(stats(bareSubscribeSent).median, 0), ratio: round(stats(subscribeSent).median / stats(bareSubscribeSent).median, 2), note: 'baseline: the bare subscriber',
         },
         { figure: '2 first remote frame', metric: 'page subscribe request → first frame (median)', value: round(stats(subscribeToFrame).median, 0), unit: 'ms', note: `p95 ${round(stats(subscribeToFrame).p95, 0)}` },
+        { figure: '2 first remote frame', metric: '… of which subscribe request → SDP answer (median)', value: round(stats(subscribeToAnswer).median, 0), unit: 'ms', note: `p95 ${round(stats(subscribeToAnswer).p95, 0)}` },
+        { figure: '2 first remote frame', metric: '… SDP answer → peer connection connected (ICE + DTLS) (median)', value: round(stats(answerToConnected).median, 0), unit: 'ms', note: `p95 ${round(stats(answerToConnected).p95, 0)}` },
+        { figure: '2 first remote frame', metric: '… connected → first frame presented (median)', value: round(stats(connectedToFrame).median, 0), unit: 'ms', note: `p95 ${round(stats(connectedToFrame).p95, 0)}` },
         {
           figure: '2 first remote frame', metric: `late subscriber (stream already flowing; bare page): subscribe request → peer connection connected (median; n ${lateConnect.length})`,
           value: round(stats(lateConnect).median, 0), unit: 'ms', note: `p95 ${round(stats(lateConnect).p95, 0)}`,
@@ -106,7 +119,10 @@ export const firstFrameBench: Benchmark = {
           value: round(stats(lateKeyframe).median, 0), unit: 'ms', note: `p95 ${round(stats(lateKeyframe).p95, 0)}`,
         },
       ];
-      return { rows, details: { page, bare, published, notified, subscribeSent, bareSubscribeSent, subscribeToFrame, lateConnect, lateKeyframe } };
+      return {
+        rows,
+        details: { page, bare, published, notified, subscribeSent, bareSubscribeSent, subscribeToFrame, subscribeToAnswer, answerToConnected, connectedToFrame, lateConnect, lateKeyframe },
+      };
     } finally {
       await publisherContext.close();
       await bareContext.close();
