@@ -5,6 +5,7 @@
 //   npx tsx bench/diag-first-frame.ts [n]        no build needed (bare pages only)
 //   DIAG_VIEWER_PUBLISHES=1   the viewer has its camera on too, as the call page has in the benchmark
 //   DIAG_FLOW=server-offer    the mediasoup-style subscribe flow
+//   DIAG_ICE=host             the server's LAN host candidates instead of loopback only
 //   DIAG_VARIANTS="A=1;A=0"   A/B in one run, taking turns (runs on this shared machine are not
 //                             comparable): sets those environment variables before each publish
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -86,8 +87,11 @@ const n = Number(process.argv[2] ?? 4);
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 const verbose = process.env.DIAG_VERBOSE === '1';
-const server = process.env.DIAG_FLOW === 'server-offer'
-  ? await startOpenViduServer({ port: 0, host: '127.0.0.1', loopbackOnly: true, subscribeFlow: 'server-offer', logger: () => {} })
+const server = process.env.DIAG_FLOW || process.env.DIAG_ICE
+  ? await startOpenViduServer({
+    port: 0, host: '127.0.0.1', loopbackOnly: process.env.DIAG_ICE !== 'host', logger: () => {},
+    ...(process.env.DIAG_FLOW === 'server-offer' ? { subscribeFlow: 'server-offer' as const } : {}),
+  })
   : await startInProcessServer();
 const statics = await startStaticServer(ROOT);
 const browser = await launchChromium();
