@@ -44,8 +44,9 @@ export async function join(page: Page, sessionName: string, nickname: string): P
 
 export async function joinAndWaitForCall(page: Page, sessionName: string, nickname: string): Promise<void> {
   await join(page, sessionName, nickname);
-  await expect(page.getByRole('heading', { name: sessionName })).toBeVisible();
-  await expect(ownTile(page)).toBeVisible();
+  await expect(page.getByRole('heading', { name: sessionName, exact: true })).toBeVisible({ timeout: 30_000 });
+  // Camera, connection and publish on a loaded 2-core machine: more than the default 15 s wait.
+  await expect(ownTile(page)).toBeVisible({ timeout: 30_000 });
 }
 
 export const ownTile = (page: Page): Locator => page.locator('.tiles .video-tile[data-media-key="self"]');

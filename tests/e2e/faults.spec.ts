@@ -298,7 +298,7 @@ test.describe('the network', () => {
     await refuseWebSockets(3_000);
     await dropSocket((await connectionOf(session, 'Alice')).connectionId);
     await expect(alice.getByText('Connection lost. Reconnecting…')).toBeVisible();
-    await expect(alice.getByText('Connection lost. Reconnecting…')).toHaveCount(0, { timeout: 20_000 });
+    await expect(alice.getByText('Connection lost. Reconnecting…')).toHaveCount(0, { timeout: 30_000 });
     await expectDecodingFrames(tileOf(alice, 'Bob'));
     await expectDecodingFrames(tileOf(bob, 'Alice'));
     expect(await participantsIn(session)).toBe(2);
