@@ -192,13 +192,18 @@ test.describe('devices', () => {
     const bob = await participant(browser);
     await joinAndWaitForCall(bob, session, 'Bob');
     const busyMessage = 'Your camera is in use by another tab or program. Close it there and try again, or join without it.';
+    /** Joins with the camera held by another program: the page names it and stays in the call. */
+    const joinWithCameraBusy = async (nickname: string) => {
+      const page = await participant(browser);
+      await page.context().addInitScript(cameraHeldElsewhere);
+      await page.reload();
+      await join(page, session, nickname);
+      const panel = page.locator('.publish-failed');
+      await expect(panel).toContainText(busyMessage);
+      return { page, panel };
+    };
 
-    const alice = await participant(browser);
-    await alice.context().addInitScript(cameraHeldElsewhere);
-    await alice.reload();
-    await join(alice, session, 'Alice');
-    const panel = alice.locator('.publish-failed');
-    await expect(panel).toContainText(busyMessage);
+    const { page: alice, panel } = await joinWithCameraBusy('Alice');
     await expectDecodingFrames(tileOf(alice, 'Bob'));
     // Still busy: trying again says so again.
     await panel.getByRole('button', { name: 'Try again' }).click();
@@ -210,12 +215,7 @@ test.describe('devices', () => {
     await expectDecodingFrames(ownTile(alice));
     await expectDecodingFrames(tileOf(bob, 'Alice'));
 
-    const carol = await participant(browser);
-    await carol.context().addInitScript(cameraHeldElsewhere);
-    await carol.reload();
-    await join(carol, session, 'Carol');
-    const carolPanel = carol.locator('.publish-failed');
-    await expect(carolPanel).toContainText(busyMessage);
+    const { panel: carolPanel } = await joinWithCameraBusy('Carol');
     await carolPanel.getByRole('button', { name: 'Join without camera' }).click();
     await expect(carolPanel).toHaveCount(0);
     await expect(tileOf(bob, 'Carol')).toBeVisible();
