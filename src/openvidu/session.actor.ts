@@ -69,9 +69,10 @@ export function createSessionActor(media: MediaRegistry) {
       };
 
       const releasePublisher = () => {
-        const stream = publisher?.stream.getMediaStream();
-        for (const track of stream?.getTracks() ?? []) track.stop();
-        if (publisher) media.removeManager('self');
+        if (publisher) {
+          stopTracks(publisher);
+          media.removeManager('self');
+        }
         publisher = undefined;
       };
 
