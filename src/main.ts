@@ -9,21 +9,12 @@ import './app.css';
 import { readConfig } from './config.ts';
 import { inspectRequested } from './inspect/gate.ts';
 import { deferredLogic } from './deferred-logic.ts';
+import { loadOnce } from './load-once.ts';
 import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
 import App from './views/App.svelte';
 
 const config = readConfig(location.search, import.meta.env);
-
-/** A dynamic import made once; a failed one (network) is tried again by the next caller. */
-function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= load().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
-}
 
 // The token code and the OpenVidu actors are needed only from Join on: they load then (or
 // earlier, once the page is idle), not with the form. Every way into the states that use the

@@ -13,6 +13,7 @@ import type {
 } from '../../machines/call.types.ts';
 import { nicknameFromConnectionData } from './connection-data.ts';
 import { busyDevice, refusedDevice } from './device-probe.ts';
+import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
 
@@ -21,14 +22,11 @@ const PUBLISHER_DEFAULTS = { resolution: '640x480', frameRate: 30, mirror: false
 
 // Not loaded with the page: the join form is usable before the library's ~250 kB arrive. The
 // page asks for it once the form is up (preloadOpenVidu), so a Join rarely waits for it.
-let library: Promise<typeof import('openvidu-browser')> | undefined;
-const loadOpenVidu = () => (library ??= import('openvidu-browser'));
+const loadOpenVidu = loadOnce(() => import('openvidu-browser'));
 
-/** Starts loading openvidu-browser now, if nothing has yet. */
+/** Starts loading openvidu-browser now, if nothing has yet. A failure is the join's to report. */
 export function preloadOpenVidu(): void {
-  void loadOpenVidu().catch(() => {
-    library = undefined; // a failed preload is retried by the join, which reports the error
-  });
+  loadOpenVidu().catch(() => undefined);
 }
 
 const sameChoice = (a: MediaChoice, b: MediaChoice) => a.audio === b.audio && a.video === b.video;
