@@ -353,8 +353,7 @@ export class OpenViduCore {
    * media server that cannot set up that endpoint would. False when no such participant.
    */
   failNextSubscriptions(connectionId: string, count: number): boolean {
-    const connection = [...this.sessions.values()].map((s) => s.connections.get(connectionId)).find((c) => c?.participant);
-    if (!connection) return false;
+    if (!this.participantConnection(connectionId)) return false;
     if (count > 0) this.subscriptionFaults.set(connectionId, count);
     else this.subscriptionFaults.delete(connectionId);
     return true;
@@ -456,9 +455,14 @@ export class OpenViduCore {
 
   /** The live socket of a participant, wherever it is (test controls). */
   channelOf(connectionId: string): ClientChannel | undefined {
+    return this.participantConnection(connectionId)?.participant?.channel ?? undefined;
+  }
+
+  /** A connection that has joined, in whichever session (test controls name only its id). */
+  private participantConnection(connectionId: string): Connection | undefined {
     for (const session of this.sessions.values()) {
-      const channel = session.connections.get(connectionId)?.participant?.channel;
-      if (channel) return channel;
+      const connection = session.connections.get(connectionId);
+      if (connection?.participant) return connection;
     }
     return undefined;
   }

@@ -5,6 +5,14 @@ import { readJsonObject } from './body.ts';
 import type { Route } from './context.ts';
 import { HttpError, sendEmpty, sendJson } from './respond.ts';
 
+/** A `{"ms": n}`-style duration from a control's body: 0 to 10 minutes. */
+function durationMs(value: unknown, body: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 600_000) {
+    throw new HttpError(400, `Body must be ${body}`);
+  }
+  return value;
+}
+
 export const testControlRoutes: Route = async (req, res, segments, ctx) => {
   if (segments[0] !== 'test') return false;
   const method = req.method ?? 'GET';
@@ -43,21 +51,17 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
   }
 
   if (segments[1] === 'delay-answers' && segments.length === 2 && method === 'POST') {
+    const usage = '{"method": "<JSON-RPC method>", "ms": <0..600000>}';
     const { method: rpcMethod, ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
-    if (typeof rpcMethod !== 'string' || rpcMethod === '' || typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
-      throw new HttpError(400, 'Body must be {"method": "<JSON-RPC method>", "ms": <0..600000>}');
-    }
-    ctx.sockets.delayAnswers(rpcMethod, ms);
+    if (typeof rpcMethod !== 'string' || rpcMethod === '') throw new HttpError(400, `Body must be ${usage}`);
+    ctx.sockets.delayAnswers(rpcMethod, durationMs(ms, usage));
     sendEmpty(res, 204);
     return true;
   }
 
   if (segments[1] === 'refuse-websockets' && segments.length === 2 && method === 'POST') {
     const { ms } = await readJsonObject(req, ctx.options.maxBodyBytes);
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
-      throw new HttpError(400, "Body must be {\"ms\": <0..600000>}");
-    }
-    ctx.sockets.refuseNewSockets(ms);
+    ctx.sockets.refuseNewSockets(durationMs(ms, '{"ms": <0..600000>}'));
     sendEmpty(res, 204);
     return true;
   }
