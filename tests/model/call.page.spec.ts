@@ -9,7 +9,11 @@ import { fixture as f, walkModel, type ModelEvent } from './call.model.ts';
 import { readCoverage, writeCoverage } from './coverage.ts';
 import { runPagePath, type Browsers, type PageRunResult } from './page-driver.ts';
 
-const joined: ModelEvent[] = [f('user.join'), f('xstate.done.actor.fetchToken'), f('session.connected'), f('publisher.published')];
+// The steps every join starts with, named once: the paths below read as what happens after them.
+const tokenGot: ModelEvent[] = [f('user.join'), f('xstate.done.actor.fetchToken')];
+const connected: ModelEvent[] = [...tokenGot, f('session.connected')];
+const joined: ModelEvent[] = [...connected, f('publisher.published')];
+const left: ModelEvent[] = [f('user.leave'), f('session.left')];
 
 /** The covering set, as events; walkModel checks each against the model before anything runs. */
 export const PAGE_PATHS = {
@@ -26,8 +30,7 @@ export const PAGE_PATHS = {
     f('user.dismissNotice'),
     f('session.reconnecting'),
     f('session.reconnected'),
-    f('user.leave'),
-    f('session.left'),
+    ...left,
   ],
   'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token': [
     f('user.join', 1),
@@ -35,8 +38,7 @@ export const PAGE_PATHS = {
     f('xstate.error.actor.fetchToken'),
     f('user.retry'),
     f('user.leave'),
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
+    ...tokenGot,
     f('session.connectFailed'),
     f('user.dismiss'),
   ],
@@ -44,30 +46,22 @@ export const PAGE_PATHS = {
   // first reports the publisher's stream destroyed (reason forceDisconnectByServer), which the
   // session actor passes on as publisher.streamDestroyed (reported on issue 4).
   'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed': [
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
+    ...connected,
     f('publisher.failed', 0),
     f('user.retryPublish'),
     f('publisher.failed', 0),
     f('user.continueWithoutDevice'),
     f('publisher.published'),
-    f('user.leave'),
-    f('session.left'),
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
+    ...left,
+    ...connected,
     f('publisher.failed', 1),
     f('session.disconnected', 1),
     f('user.retry'),
     f('xstate.done.actor.fetchToken'),
     f('session.connected'),
     f('publisher.published'),
-    f('user.leave'),
-    f('session.left'),
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
+    ...left,
+    ...connected,
     f('publisher.failed', 1),
     f('user.continueWithoutDevice'),
     f('session.disconnected', 1),
@@ -80,21 +74,13 @@ export const PAGE_PATHS = {
   ],
   // The server is slow to answer joinRoom, then publishVideo: the person leaves at each step.
   'leaving at every step of a join: connecting, publishing, with a refused camera': [
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('user.leave'),
-    f('session.left'),
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
-    f('user.leave'),
-    f('session.left'),
-    f('user.join'),
-    f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
+    ...tokenGot,
+    ...left,
+    ...connected,
+    ...left,
+    ...connected,
     f('publisher.failed', 0),
-    f('user.leave'),
-    f('session.left'),
+    ...left,
   ],
   'a token request that is never answered': [f('user.join'), f('xstate.after.stepTimeout.call.fetchingToken')],
   'a server that refuses the WebSocket': [

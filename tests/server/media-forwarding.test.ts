@@ -66,15 +66,21 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A fresh server with two participants joined in `sessionId`: `a` will publish, `b` subscribe. */
+async function publisherAndSubscriberIn(sessionId: string) {
+  server = await startTestServer();
+  const [ta, tb] = await sessionWithTokens(server, sessionId, 2);
+  const a = await RpcClient.open(server.wsUrl);
+  const b = await RpcClient.open(server.wsUrl);
+  clients.push(a, b);
+  const publisherId = (await a.join(ta as string, 'pub')).id as string;
+  const subscriberId = (await b.join(tb as string, 'sub')).id as string;
+  return { a, b, publisherId, subscriberId };
+}
+
 describe('RTP forwarding through the werift SFU', () => {
   it('forwards video RTP to a subscriber and relays keyframe requests to the publisher', async () => {
-    server = await startTestServer();
-    const [ta, tb] = await sessionWithTokens(server, 'Media', 2);
-    const a = await RpcClient.open(server.wsUrl);
-    const b = await RpcClient.open(server.wsUrl);
-    clients.push(a, b);
-    const publisherId = (await a.join(ta as string, 'pub')).id as string;
-    const subscriberId = (await b.join(tb as string, 'sub')).id as string;
+    const { a, b, publisherId, subscriberId } = await publisherAndSubscriberIn('Media');
 
     let streamId = '';
     const publishVideo = (sdp: string, attempt: number): Promise<RpcMessage> =>
@@ -146,7 +152,7 @@ describe('RTP forwarding through the werift SFU', () => {
       clearInterval(pump2);
     }
 
-    const live = await testState(server);
+    const live = await testState(server!);
     expect(live.counts).toMatchObject({ publishers: 1, subscribers: 1, openPeerConnections: 2 });
     await a.call('leaveRoom', {});
     await b.call('leaveRoom', {});
@@ -154,13 +160,7 @@ describe('RTP forwarding through the werift SFU', () => {
     expect(after.counts).toMatchObject({ sessions: 0, participants: 0, publishers: 0, subscribers: 0 });
   }, 180_000);
   it('sends a subscriber, as it connects, the video since the latest keyframe, then the live packets', async () => {
-    server = await startTestServer();
-    const [ta, tb] = await sessionWithTokens(server, 'Replay', 2);
-    const a = await RpcClient.open(server.wsUrl);
-    const b = await RpcClient.open(server.wsUrl);
-    clients.push(a, b);
-    const publisherId = (await a.join(ta as string, 'pub')).id as string;
-    const subscriberId = (await b.join(tb as string, 'sub')).id as string;
+    const { a, b, publisherId, subscriberId } = await publisherAndSubscriberIn('Replay');
     let streamId = '';
     const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp) => {
       const reply = await a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' });
