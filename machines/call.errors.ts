@@ -1,27 +1,40 @@
 // Turning what went wrong into error records a person can act on. Pure functions: the actors in
 // src/ already give most errors a kind and a message; these cover what arrives without one, and
 // the reasons OpenVidu gives when a call ends without the person asking for it.
-import type { CallError, CallErrorKind } from './call.types.ts';
+import type { CallError, CallErrorKind, JoinFormProblem } from './call.types.ts';
 
 export const NICKNAME_MAX_LENGTH = 50;
 const SESSION_NAME = /^[a-zA-Z0-9_-]+$/;
 
-/** Why a join form cannot be sent as it is, or null when it can. */
-export function joinFormProblem(sessionName: string, nickname: string): string | null {
+/** Why a join form cannot be sent as it is (the first field to fix), or null when it can. */
+export function joinFormProblem(sessionName: string, nickname: string): JoinFormProblem | null {
   const name = sessionName.trim();
   const nick = nickname.trim();
-  if (!name) return 'Enter a session name.';
-  if (!SESSION_NAME.test(name)) return 'A session name may use only letters, digits, - and _.';
-  if (!nick) return 'Enter a nickname.';
-  if ([...nick].length > NICKNAME_MAX_LENGTH) return `A nickname may be at most ${NICKNAME_MAX_LENGTH} characters.`;
+  if (!name) return { field: 'sessionName', message: 'Enter a session name.' };
+  if (!SESSION_NAME.test(name)) {
+    return { field: 'sessionName', message: 'A session name may use only letters, digits, - and _.' };
+  }
+  if (!nick) return { field: 'nickname', message: 'Enter a nickname.' };
+  if ([...nick].length > NICKNAME_MAX_LENGTH) {
+    return { field: 'nickname', message: `A nickname may be at most ${NICKNAME_MAX_LENGTH} characters.` };
+  }
   return null;
 }
+
+/** How long the call waits for a lost connection to come back before it ends it. */
+export const RECONNECT_WINDOW_MS = 30_000;
+
+/** The call gave up waiting for the connection (the library alone would retry for a very long time). */
+export const RECONNECT_TIMED_OUT: CallError = {
+  kind: 'reconnectTimedOut',
+  message: `Your connection to the call was lost and did not come back within ${RECONNECT_WINDOW_MS / 1000} seconds. Rejoin when your network is back.`,
+};
 
 const KINDS: readonly CallErrorKind[] = [
   'unreachable', 'secretRefused', 'badSessionName', 'sessionGone', 'unexpected', 'tokenRefused',
   'connectFailed', 'deviceAccessDenied', 'deviceInUse', 'deviceNotFound', 'deviceError',
   'publishFailed', 'networkDisconnect', 'forceDisconnectByServer', 'forceDisconnectByUser',
-  'sessionClosedByServer', 'disconnected',
+  'sessionClosedByServer', 'reconnectTimedOut', 'disconnected',
 ];
 
 /** An actor's rejection as an error record; anything unrecognised becomes `unexpected`. */
@@ -63,6 +76,8 @@ export function disconnectError(reason: string): CallError {
   }
 }
 
+export const CONNECTION_UNSTABLE_NOTICE = 'Your connection is unstable; the call is trying to recover.';
+
 /**
  * A `session.exception` that is not about a remote stream (those go to the stream's own actor),
  * as a notice: the call goes on, so the words say what it means for the person.
@@ -70,7 +85,7 @@ export function disconnectError(reason: string): CallError {
 export function exceptionNotice(name: string, message: string): string {
   switch (name) {
     case 'ICE_CONNECTION_DISCONNECTED':
-      return 'Your connection is unstable; the call is trying to recover.';
+      return CONNECTION_UNSTABLE_NOTICE;
     case 'ICE_CONNECTION_FAILED':
       return 'Others may not see or hear you: your media connection failed. Leave and rejoin if it does not come back.';
     case 'ICE_CANDIDATE_ERROR':

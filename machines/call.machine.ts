@@ -6,7 +6,15 @@
 // actor that owns that Session, so leaving `session` by any path (the person leaves, a step fails,
 // the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
 import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import { disconnectError, exceptionNotice, joinFormProblem, toCallError } from './call.errors.ts';
+import {
+  CONNECTION_UNSTABLE_NOTICE,
+  disconnectError,
+  exceptionNotice,
+  joinFormProblem,
+  RECONNECT_TIMED_OUT,
+  RECONNECT_WINDOW_MS,
+  toCallError,
+} from './call.errors.ts';
 import type {
   CallContext,
   CallEvent,
@@ -26,6 +34,12 @@ import { streamMachine } from './stream.machine.ts';
  * WebSocket cannot open (it keeps retrying).
  */
 const STEP_TIMEOUT_MS = 20_000;
+
+/**
+ * The most people the call keeps track of. The server decides who is in a session, but what
+ * arrives over the network is bounded all the same: past this, newcomers are not listed.
+ */
+const MAX_PARTICIPANTS = 500;
 
 export const callMachine = setup({
   types: {
@@ -64,11 +78,31 @@ export const callMachine = setup({
         media: { audio: true, video: true },
       };
     }),
-    refuseJoin: assign({
-      formError: ({ event }) =>
-        event.type === 'user.join' ? joinFormProblem(event.sessionName, event.nickname) : null,
+    // The form keeps exactly what was typed, and says which field to fix.
+    refuseJoin: assign(({ event }) => {
+      if (event.type !== 'user.join') return {};
+      return {
+        sessionName: event.sessionName,
+        nickname: event.nickname,
+        formError: joinFormProblem(event.sessionName, event.nickname),
+      };
     }),
     clearError: assign({ error: null, notice: null }),
+    addParticipant: assign({
+      participants: ({ context, event }) => {
+        if (event.type !== 'session.connectionCreated') return context.participants;
+        const { connection } = event;
+        if (context.participants.length >= MAX_PARTICIPANTS) return context.participants;
+        if (context.participants.some((p) => p.connectionId === connection.connectionId)) return context.participants;
+        return [...context.participants, { connectionId: connection.connectionId, nickname: connection.nickname }];
+      },
+    }),
+    removeParticipant: assign({
+      participants: ({ context, event }) =>
+        event.type === 'session.connectionDestroyed'
+          ? context.participants.filter((p) => p.connectionId !== event.connectionId)
+          : context.participants,
+    }),
     // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
     // a state. The id is derived from the stream id so the stream can be found again.
     addRemoteStream: enqueueActions(({ context, event, enqueue }) => {
@@ -91,7 +125,7 @@ export const callMachine = setup({
     // Leaving the session in any way: no tile may outlive the call.
     forgetSession: enqueueActions(({ context, enqueue }) => {
       for (const stream of context.remoteStreams) enqueue.stopChild(streamActorId(stream.streamId));
-      enqueue.assign({ remoteStreams: [], connectionId: null, ownStreamId: null, mainStreamId: null });
+      enqueue.assign({ remoteStreams: [], participants: [], connectionId: null, ownStreamId: null, mainStreamId: null });
     }),
     // An exception about a remote stream belongs to that stream's actor; any other is shown as a
     // notice, and the call goes on.
@@ -125,6 +159,7 @@ export const callMachine = setup({
   },
   delays: {
     stepTimeout: STEP_TIMEOUT_MS,
+    reconnectWindow: RECONNECT_WINDOW_MS,
   },
 }).createMachine({
   id: 'call',
@@ -135,6 +170,7 @@ export const callMachine = setup({
     media: { audio: true, video: true },
     connectionId: null,
     ownStreamId: null,
+    participants: [],
     remoteStreams: [],
     mainStreamId: null,
     error: null,
@@ -195,6 +231,8 @@ export const callMachine = setup({
       exit: 'forgetSession',
       initial: 'connecting',
       on: {
+        'session.connectionCreated': { actions: 'addParticipant' },
+        'session.connectionDestroyed': { actions: 'removeParticipant' },
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
         'session.exception': { actions: 'routeException' },
@@ -290,10 +328,23 @@ export const callMachine = setup({
             live: {
               on: { 'session.reconnecting': 'reconnecting' },
             },
-            // The library lost the server's socket and is trying again; it either comes back or
-            // ends with sessionDisconnected('networkDisconnect').
+            // The library lost the server's socket and is trying again. It either comes back, or
+            // the server tells it the participant is gone (sessionDisconnected), or, when the
+            // server cannot be reached at all, the library would retry for over an hour: the
+            // machine bounds the wait, and leaving `session` disconnects.
             reconnecting: {
-              on: { 'session.reconnected': 'live' },
+              on: {
+                'session.reconnected': {
+                  target: 'live',
+                  // The "unstable connection" notice told of what the call just recovered from.
+                  actions: assign({
+                    notice: ({ context }) => (context.notice === CONNECTION_UNSTABLE_NOTICE ? null : context.notice),
+                  }),
+                },
+              },
+              after: {
+                reconnectWindow: { target: '#call.ended', actions: assign({ error: RECONNECT_TIMED_OUT }) },
+              },
             },
           },
         },

@@ -2,7 +2,7 @@
 // and the words for each step live beside the machine they describe.
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
-import { streamActorId } from './call.types.ts';
+import { streamActorId, type ParticipantInfo } from './call.types.ts';
 import type { streamMachine } from './stream.machine.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
@@ -58,4 +58,20 @@ export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nic
   if (ownStreamId) return { key: 'self', nickname };
   const first = remoteStreams[0];
   return first ? { key: first.streamId, nickname: first.nickname } : null;
+}
+
+/** Everyone else in the call who publishes nothing: they get a name card instead of a video. */
+export function participantsWithoutStreams(snapshot: CallSnapshot): ParticipantInfo[] {
+  const { participants, remoteStreams } = snapshot.context;
+  return participants.filter((p) => !remoteStreams.some((s) => s.connectionId === p.connectionId));
+}
+
+/** How many people are in the call, you included. */
+export function peopleInCall(snapshot: CallSnapshot): number {
+  const { participants, remoteStreams } = snapshot.context;
+  // A stream whose connection was not (yet) announced is still a person.
+  const unannounced = new Set(
+    remoteStreams.filter((s) => !participants.some((p) => p.connectionId === s.connectionId)).map((s) => s.connectionId),
+  );
+  return 1 + participants.length + unannounced.size;
 }

@@ -15,6 +15,15 @@ export interface MediaChoice {
   video: boolean;
 }
 
+/** Which field of the join form a problem is about. */
+export type JoinField = 'sessionName' | 'nickname';
+
+/** Why the join form cannot be sent as it is: the field to fix, and what to do. */
+export interface JoinFormProblem {
+  field: JoinField;
+  message: string;
+}
+
 /** Why a step failed, in words a person can act on. `kind` is stable; `message` is for people. */
 export interface CallError {
   kind: CallErrorKind;
@@ -46,7 +55,15 @@ export type CallErrorKind =
   | 'forceDisconnectByServer'
   | 'forceDisconnectByUser'
   | 'sessionClosedByServer'
+  | 'reconnectTimedOut'
   | 'disconnected';
+
+/** Someone else in the session, whether or not they publish anything. */
+export interface ParticipantInfo {
+  connectionId: string;
+  /** Already parsed from the connection data; a fallback label when there was none. */
+  nickname: string;
+}
 
 /** A remote participant's published stream, as the tiles need it. */
 export interface RemoteStreamInfo {
@@ -62,12 +79,17 @@ export interface CallContext {
   sessionName: string;
   nickname: string;
   /** Why the last join attempt was refused before any request was made. */
-  formError: string | null;
+  formError: JoinFormProblem | null;
   media: MediaChoice;
   /** Our own connection, once OpenVidu accepted the token. */
   connectionId: string | null;
   /** Our own published stream, once the server answered publishVideo. */
   ownStreamId: string | null;
+  /**
+   * Everyone else in the session, in arrival order, from connectionCreated / connectionDestroyed:
+   * someone who publishes nothing still gets a tile, so nobody is in the call unseen.
+   */
+  participants: ParticipantInfo[];
   /** Remote streams in arrival order; each has a stream actor `stream:<streamId>`. */
   remoteStreams: RemoteStreamInfo[];
   /** The stream shown large. `null` means your own video (or, if you publish none, the first remote). */
@@ -95,6 +117,8 @@ export type SessionEvent =
   | { type: 'session.connected'; connectionId: string }
   | { type: 'session.connectFailed'; error: CallError }
   | { type: 'session.left' }
+  | { type: 'session.connectionCreated'; connection: ParticipantInfo }
+  | { type: 'session.connectionDestroyed'; connectionId: string }
   | { type: 'session.streamCreated'; stream: RemoteStreamInfo }
   | { type: 'session.streamDestroyed'; streamId: string; reason: string }
   | { type: 'session.disconnected'; reason: string }

@@ -30,7 +30,8 @@ export type ActorEvent =
   | { type: 'xstate.done.actor.fetchToken'; output: string }
   | { type: 'xstate.error.actor.fetchToken'; error: { kind: string; message: string } }
   | { type: 'xstate.after.stepTimeout.call.fetchingToken' }
-  | { type: 'xstate.after.stepTimeout.call.session.connecting' };
+  | { type: 'xstate.after.stepTimeout.call.session.connecting' }
+  | { type: 'xstate.after.reconnectWindow.call.session.inCall.reconnecting' };
 
 export type ModelEvent = CallEvent | ActorEvent;
 export type ModelEventType = ModelEvent['type'];
@@ -74,6 +75,8 @@ export const EVENT_FIXTURES = {
     },
   ],
   'session.left': [{ type: 'session.left' }],
+  'session.connectionCreated': [{ type: 'session.connectionCreated', connection: { connectionId: BOB.connectionId, nickname: 'Bob' } }],
+  'session.connectionDestroyed': [{ type: 'session.connectionDestroyed', connectionId: BOB.connectionId }],
   'session.streamCreated': [{ type: 'session.streamCreated', stream: BOB }],
   'session.streamDestroyed': [{ type: 'session.streamDestroyed', streamId: BOB.streamId, reason: 'disconnect' }],
   'session.disconnected': [
@@ -111,6 +114,9 @@ export const EVENT_FIXTURES = {
   ],
   'xstate.after.stepTimeout.call.fetchingToken': [{ type: 'xstate.after.stepTimeout.call.fetchingToken' }],
   'xstate.after.stepTimeout.call.session.connecting': [{ type: 'xstate.after.stepTimeout.call.session.connecting' }],
+  'xstate.after.reconnectWindow.call.session.inCall.reconnecting': [
+    { type: 'xstate.after.reconnectWindow.call.session.inCall.reconnecting' },
+  ],
 } as const satisfies { [T in ModelEventType]: readonly [EventOf<T>, ...EventOf<T>[]] };
 
 export const MODEL_EVENTS: readonly ModelEvent[] = Object.values(EVENT_FIXTURES).flat() as readonly ModelEvent[];
@@ -228,7 +234,7 @@ export function replay(events: readonly AnyEventObject[]) {
       openviduSession: fromCallback(() => undefined),
     },
     // Timers are events in the replayed stream; the replay must not add its own.
-    delays: { stepTimeout: 2_147_483_647 },
+    delays: { stepTimeout: 2_147_483_647, reconnectWindow: 2_147_483_647 },
   });
   const actor = createActor(inert, { input: {}, inspect: (e) => recorder.observer(e) });
   actor.start();
@@ -266,6 +272,7 @@ export function projectSnapshot(snapshot: CallSnapshot) {
     notice: c.notice !== null,
     connected: c.connectionId !== null,
     publishing: c.ownStreamId !== null,
+    people: c.participants.map((p) => p.connectionId),
     streams: c.remoteStreams.map((s) => s.streamId),
     main: c.mainStreamId,
   };

@@ -21,11 +21,13 @@ export const PAGE_PATHS = {
   // on a loaded machine may add real ICE warnings (as notices) the path did not ask for.
   'a call with another person: tiles, main video, notices, a forced unpublish, a dropped socket, leave': [
     ...joined,
+    f('session.connectionCreated'),
     f('session.streamCreated'),
     f('user.selectMain', 0),
     f('session.exception'),
     f('user.dismissNotice'),
     f('session.streamDestroyed'),
+    f('session.connectionDestroyed'),
     f('publisher.streamDestroyed'),
     f('user.dismissNotice'),
     f('session.reconnecting'),
@@ -82,6 +84,13 @@ export const PAGE_PATHS = {
     f('publisher.failed', 0),
     ...left,
   ],
+  // The server stays away longer than the reconnection window: the page gives up by itself.
+  'a server gone for good while in a call: the reconnection window runs out': [
+    ...joined,
+    f('session.reconnecting'),
+    f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
+    f('user.dismiss'),
+  ],
   'a token request that is never answered': [f('user.join'), f('xstate.after.stepTimeout.call.fetchingToken')],
   'a server that refuses the WebSocket': [
     f('user.join'),
@@ -130,6 +139,7 @@ test.describe('the model\'s paths on the real page', () => {
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
     'leaving at every step of a join: connecting, publishing, with a refused camera',
+    'a server gone for good while in a call: the reconnection window runs out',
   ] as const satisfies PathName[]) {
     test(name, async ({ browser }) => {
       test.setTimeout(240_000);

@@ -289,15 +289,18 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   'session.connected': byItself,
   'session.connectFailed': byItself, // the token was revoked before the page could use it (see done)
   'session.left': byItself,
-  // A second person joins the call and publishes; then leaves it.
-  'session.streamCreated': async (world) => {
+  // A second person joins the call (connectionCreated), then publishes (streamCreated, by
+  // itself); then leaves it (streamDestroyed, then connectionDestroyed by itself).
+  'session.connectionCreated': async (world) => {
     const bob = await world.openBob();
     await fillAndJoin(bob, world.session, 'Bob');
   },
+  'session.streamCreated': byItself,
   'session.streamDestroyed': async (world) => {
     if (!world.bob) throw new Error('No second participant to leave');
     await click(world.bob, 'Leave');
   },
+  'session.connectionDestroyed': byItself,
   'session.disconnected': async (world, event) => {
     const connectionId = await ownConnection(world);
     switch (event.reason) {
@@ -312,8 +315,15 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
         return serverControls.dropSocket(connectionId);
     }
   },
-  // The server drops the socket; openvidu-browser reconnects by itself.
-  'session.reconnecting': async (world) => serverControls.dropSocket(await ownConnection(world)),
+  // The server drops the socket; openvidu-browser reconnects by itself. When the path waits out
+  // the reconnection window next, the server stays away for longer than that window.
+  'session.reconnecting': async (world, _event, next) => {
+    if (next?.type === 'xstate.after.reconnectWindow.call.session.inCall.reconnecting') {
+      await serverControls.refuseWebSockets(60_000);
+      world.undoAfter(1, () => serverControls.refuseWebSockets(0));
+    }
+    await serverControls.dropSocket(await ownConnection(world));
+  },
   'session.reconnected': byItself,
   // The server tells the page speech-to-text went away: openvidu-browser raises an exception.
   'session.exception': async (world, event) =>
@@ -366,6 +376,7 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     world.hold(await world.nextTokenRequest());
   },
   'xstate.after.stepTimeout.call.session.connecting': byItself,
+  'xstate.after.reconnectWindow.call.session.inCall.reconnecting': byItself,
 };
 
 
@@ -440,11 +451,14 @@ const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'session.connected',
   'session.connectFailed',
   'session.left',
+  'session.streamCreated',
+  'session.connectionDestroyed',
   'session.reconnected',
   'publisher.published',
   'publisher.failed',
   'xstate.after.stepTimeout.call.fetchingToken',
   'xstate.after.stepTimeout.call.session.connecting',
+  'xstate.after.reconnectWindow.call.session.inCall.reconnecting',
 ]);
 
 const EVENT_WAIT_MS = 35_000;
@@ -454,6 +468,7 @@ function pageProjection(s: CallSnapshot) {
   const projected = projectSnapshot(s);
   return {
     ...projected,
+    people: projected.people.length,
     streams: projected.streams.length,
     main: projected.main === null ? null : 'remote',
   };

@@ -1,5 +1,6 @@
 // The call machine on its own, with its OpenVidu and token actors replaced by controllable fakes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RECONNECT_TIMED_OUT, RECONNECT_WINDOW_MS } from '../../../machines/call.errors.ts';
 import { streamActorOf } from '../../../machines/call.selectors.ts';
 import { streamActorId } from '../../../machines/call.types.ts';
 import { flush, remoteStream, startFakeCall } from './fakes.ts';
@@ -80,16 +81,18 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
 
 describe('the join form', () => {
   it.each([
-    ['', 'Alice', 'Enter a session name.'],
-    ['Session A', 'Alice', 'A session name may use only letters, digits, - and _.'],
-    ['../etc', 'Alice', 'A session name may use only letters, digits, - and _.'],
-    ['SessionA', '   ', 'Enter a nickname.'],
-    ['SessionA', 'x'.repeat(51), 'A nickname may be at most 50 characters.'],
-  ])('refuses session %j with nickname %j before any request', (sessionName, nickname, formError) => {
+    ['', 'Alice', 'sessionName', 'Enter a session name.'],
+    ['Session A', 'Alice', 'sessionName', 'A session name may use only letters, digits, - and _.'],
+    ['../etc', 'Alice', 'sessionName', 'A session name may use only letters, digits, - and _.'],
+    ['SessionA', '   ', 'nickname', 'Enter a nickname.'],
+    ['SessionA', 'x'.repeat(51), 'nickname', 'A nickname may be at most 50 characters.'],
+  ])('refuses session %j with nickname %j before any request, naming the field %s', (sessionName, nickname, field, message) => {
     const call = startFakeCall();
     call.actor.send({ type: 'user.join', sessionName, nickname });
     expect(call.actor.getSnapshot().value).toBe('idle');
-    expect(call.actor.getSnapshot().context.formError).toBe(formError);
+    expect(call.actor.getSnapshot().context.formError).toEqual({ field, message });
+    // What was typed is kept exactly, not the defaults the form started with.
+    expect(call.actor.getSnapshot().context).toMatchObject({ sessionName, nickname });
     expect(call.tokenRequests).toHaveLength(0);
   });
 
@@ -446,6 +449,56 @@ describe('failures', () => {
     expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'reconnecting' } });
     call.lastSession().emit({ type: 'session.reconnected' });
     expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+  });
+
+  it('ends the call when the connection does not come back within the reconnection window', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    vi.useFakeTimers(); // the reconnection timer starts on entering reconnecting, below
+    call.lastSession().emit({ type: 'session.exception', name: 'ICE_CONNECTION_DISCONNECTED', message: '' });
+    call.lastSession().emit({ type: 'session.reconnecting' });
+    await vi.advanceTimersByTimeAsync(RECONNECT_WINDOW_MS - 1);
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'reconnecting' } });
+    await vi.advanceTimersByTimeAsync(1);
+    const snapshot = call.actor.getSnapshot();
+    expect(snapshot.value).toBe('ended');
+    expect(snapshot.context.error).toEqual(RECONNECT_TIMED_OUT);
+    // Leaving `session` stopped the session actor, which disconnects: the library stops retrying.
+    expect(call.lastSession().stopped).toBe(true);
+    call.actor.send({ type: 'user.retry' });
+    expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+  });
+
+  it('goes on when the connection comes back within the window, without the unstable-connection notice', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    vi.useFakeTimers(); // the reconnection timer starts on entering reconnecting, below
+    call.lastSession().emit({ type: 'session.reconnecting' });
+    call.lastSession().emit({ type: 'session.exception', name: 'ICE_CONNECTION_DISCONNECTED', message: '' });
+    await vi.advanceTimersByTimeAsync(RECONNECT_WINDOW_MS - 1000);
+    call.lastSession().emit({ type: 'session.reconnected' });
+    await vi.advanceTimersByTimeAsync(RECONNECT_WINDOW_MS);
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
+    expect(call.actor.getSnapshot().context.notice).toBeNull();
+  });
+
+  it('knows everyone in the session, also those who publish nothing, and forgets them with the call', async () => {
+    const call = startFakeCall();
+    call.actor.send(JOIN);
+    call.lastTokenRequest().resolve('tok');
+    await flush();
+    // Someone already there is announced while we connect.
+    call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_bob', nickname: 'Bob' } });
+    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    call.lastSession().emit({ type: 'publisher.published', streamId: 'str_me' });
+    call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_carol', nickname: 'Carol' } });
+    call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_carol', nickname: 'Carol' } });
+    expect(call.actor.getSnapshot().context.participants.map((p) => p.nickname)).toEqual(['Bob', 'Carol']);
+    call.lastSession().emit({ type: 'session.connectionDestroyed', connectionId: 'con_bob' });
+    expect(call.actor.getSnapshot().context.participants.map((p) => p.nickname)).toEqual(['Carol']);
+    call.actor.send({ type: 'user.leave' });
+    call.lastSession().emit({ type: 'session.left' });
+    expect(call.actor.getSnapshot().context.participants).toEqual([]);
   });
 
   it('stays in the call when the server unpublishes our stream', async () => {
