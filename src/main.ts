@@ -10,6 +10,7 @@ import { readConfig } from './config.ts';
 import { inspectRequested } from './inspect/gate.ts';
 import { deferredLogic } from './deferred-logic.ts';
 import { loadOnce } from './load-once.ts';
+import { followRoom } from './room-location.ts';
 import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
 import App from './views/App.svelte';
@@ -52,6 +53,7 @@ const actor = createActor(machine, {
   },
 });
 actor.start();
+followRoom(actor);
 
 // Closing or reloading the tab leaves the call properly (leaveRoom), so no ghost stays behind.
 addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));

@@ -6,8 +6,11 @@ import { createSubscriberActor } from './subscriber.actor.ts';
 
 export type { MediaKey } from './media-registry.ts';
 
-/** Show a stream in a Svelte-owned <video>; returns the function that stops showing it. */
-export type AttachVideo = (video: HTMLVideoElement, key: MediaKey) => () => void;
+/**
+ * Show a stream in a Svelte-owned <video> (or play its sound in an <audio>); returns the function
+ * that stops it.
+ */
+export type AttachVideo = (video: HTMLMediaElement, key: MediaKey) => () => void;
 
 export function createOpenViduActors() {
   const media = new MediaRegistry();

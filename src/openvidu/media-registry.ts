@@ -10,7 +10,9 @@ export type MediaKey = 'self' | string;
 export class MediaRegistry {
   readonly #remoteStreams = new Map<string, { stream: Stream; session: Session }>();
   readonly #managers = new Map<MediaKey, StreamManager>();
-  readonly #videos = new Map<MediaKey, Set<HTMLVideoElement>>();
+  // <video> and <audio> alike: a remote voice plays in one <audio> of its own, and every <video> is
+  // muted, so no layout can make a voice play twice.
+  readonly #videos = new Map<MediaKey, Set<HTMLMediaElement>>();
 
   addRemoteStream(stream: Stream, session: Session): void {
     this.#remoteStreams.set(stream.streamId, { stream, session });
@@ -27,14 +29,14 @@ export class MediaRegistry {
   /** A publisher or subscriber now exists for `key`: show it in every element waiting for it. */
   setManager(key: MediaKey, manager: StreamManager): void {
     this.#managers.set(key, manager);
-    for (const video of this.#videos.get(key) ?? []) manager.addVideoElement(video);
+    for (const video of this.#videos.get(key) ?? []) addElement(manager, video);
   }
 
   removeManager(key: MediaKey): void {
     const manager = this.#managers.get(key);
     this.#managers.delete(key);
     for (const video of this.#videos.get(key) ?? []) {
-      manager?.disassociateVideo(video);
+      manager?.disassociateVideo(video as HTMLVideoElement);
       video.srcObject = null;
     }
   }
@@ -43,15 +45,16 @@ export class MediaRegistry {
    * Show `key`'s media in `video` (a Svelte-owned element) until the returned function is called.
    * The library never creates or removes elements in the page.
    */
-  attach(key: MediaKey, video: HTMLVideoElement): () => void {
+  attach(key: MediaKey, video: HTMLMediaElement): () => void {
     let videos = this.#videos.get(key);
     if (!videos) this.#videos.set(key, (videos = new Set()));
     videos.add(video);
-    this.#managers.get(key)?.addVideoElement(video);
+    const manager = this.#managers.get(key);
+    if (manager) addElement(manager, video);
     return () => {
       videos.delete(video);
       if (videos.size === 0) this.#videos.delete(key);
-      this.#managers.get(key)?.disassociateVideo(video);
+      this.#managers.get(key)?.disassociateVideo(video as HTMLVideoElement);
       video.srcObject = null;
     };
   }
@@ -61,4 +64,12 @@ export class MediaRegistry {
     for (const key of [...this.#managers.keys()]) this.removeManager(key);
     this.#remoteStreams.clear();
   }
+}
+
+/**
+ * The library types its media elements as <video>, but uses only what every media element has
+ * (srcObject, autoplay, muted, canplay): an <audio> that plays a remote voice is attached the same way.
+ */
+function addElement(manager: StreamManager, element: HTMLMediaElement): void {
+  manager.addVideoElement(element as HTMLVideoElement);
 }

@@ -100,6 +100,19 @@ export function createSessionActor(media: MediaRegistry) {
       };
 
       const listen = (s: Session) => {
+        // Everyone else in the session, publishing or not (the library also announces our own
+        // connection here: that one is not someone else).
+        s.on('connectionCreated', (event) => {
+          const { connection } = event;
+          if (connection.connectionId === s.connection?.connectionId) return;
+          send({
+            type: 'session.connectionCreated',
+            connection: { connectionId: connection.connectionId, nickname: nicknameFromConnectionData(connection.data) },
+          });
+        });
+        s.on('connectionDestroyed', (event) => {
+          send({ type: 'session.connectionDestroyed', connectionId: event.connection.connectionId });
+        });
         s.on('streamCreated', (event) => {
           const { stream } = event;
           media.addRemoteStream(stream, s);

@@ -21,7 +21,7 @@ async function render(call: ReturnType<typeof startFakeCall>) {
     target,
     props: {
       actor: call.actor,
-      attachVideo: (_video: HTMLVideoElement, key: MediaKey) => {
+      attachVideo: (_video: HTMLMediaElement, key: MediaKey) => {
         attached.push(key);
         return () => undefined;
       },
