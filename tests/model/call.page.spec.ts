@@ -85,8 +85,12 @@ export const PAGE_PATHS = {
     ...left,
   ],
   // The server stays away longer than the reconnection window: the page gives up by itself.
+  // Alice publishes nothing here: a publisher's media connection would add ICE warnings of its
+  // own while the server is away (real, but not what this path is about).
   'a server gone for good while in a call: the reconnection window runs out': [
-    ...joined,
+    ...connected,
+    f('publisher.failed', 1),
+    f('user.continueWithoutDevice'),
     f('session.reconnecting'),
     f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
     f('user.dismiss'),
