@@ -58,7 +58,8 @@ describe('4: signal amplification', () => {
   });
 
   it('signal data over the limit is refused on both doors', async () => {
-    const s = await server();
+    // A body limit above the signal limit, so it is the signal limit that refuses on REST too.
+    const s = await server({ maxBodyBytes: 256 * 1024 });
     const { attacker, victim, victimId } = await pair(s, 'BigSignal');
     const reply = await attacker.call('sendMessage', { message: JSON.stringify({ to: [victimId], data: 'x'.repeat(100_000), type: 'signal' }) });
     expect(reply.error?.code, 'a 100 kB signal was relayed').toBe(600);
