@@ -30,6 +30,10 @@ export interface ServerOptions {
   /** Largest REST body and WebSocket frame accepted. */
   maxBodyBytes?: number;
   maxFrameBytes?: number;
+  /** Abuse limits (see the block at the end of this file); any left out keep their default. */
+  limits?: Partial<ServerLimits>;
+  /** Take the client address from X-Real-IP: only behind a reverse proxy that sets it. */
+  trustProxy?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -47,6 +51,8 @@ export interface ResolvedOptions {
   pingTimeoutMs: number;
   maxBodyBytes: number;
   maxFrameBytes: number;
+  limits: ServerLimits;
+  trustProxy: boolean;
 }
 
 /** The version reported to clients: the same minor as the pinned openvidu-browser, so no console error. */
@@ -68,5 +74,56 @@ export function resolveOptions(options: ServerOptions, logger: Logger): Resolved
     pingTimeoutMs: options.pingTimeoutMs ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     maxFrameBytes: options.maxFrameBytes ?? 256 * 1024,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    trustProxy: options.trustProxy ?? false,
   };
 }
+
+// ---- Limits: what one client may make the server hold or do (issue 14) ----
+// Each limit is named once, here; server/README.md ("Limits") documents the defaults. Where
+// OpenVidu or openvidu-browser has a figure of its own, the default is that figure.
+
+export interface ServerLimits {
+  /** Media sections of one kind (audio, video) in an SDP offer or answer: openvidu-browser sends one of each. */
+  mediaSectionsPerKind: number;
+  /** Nesting depth of a REST body or a JSON-RPC frame (the deepest OpenVidu shape, a filter, is 3). */
+  jsonDepth: number;
+  /** Bytes of a signal's `data` plus `type`, on sendMessage and REST /signal. */
+  signalBytes: number;
+  /** Bytes queued on one WebSocket that does not read; past it the socket is closed (the participant may reconnect). */
+  socketQueueBytes: number;
+  /** Bytes of one ICE candidate (candidate + sdpMid); a browser's are under 300. */
+  iceCandidateBytes: number;
+  /** Remote ICE candidates kept or applied per endpoint. */
+  iceCandidatesPerEndpoint: number;
+  /** Endpoint names one participant may send candidates for before the endpoint exists. */
+  pendingEndpointsPerParticipant: number;
+  /** Sessions created through the secret-less application-server route that nobody has joined yet. */
+  anonymousUnusedSessions: number;
+  /** Pending tokens per session handed out by the secret-less application-server route. */
+  anonymousPendingTokensPerSession: number;
+  /** Largest ping interval a client may announce (Kurento's default interval; the watchdog allows 3 ×). */
+  maxPingIntervalMs: number;
+  /** Smallest ping interval a client may announce (openvidu-browser announces 5000). */
+  minPingIntervalMs: number;
+  /** A WebSocket that has not sent joinRoom or connect by then is closed. */
+  joinTimeoutMs: number;
+  /** Concurrent WebSockets from one address that have not joined yet; more are refused with 503. */
+  unjoinedSocketsPerAddress: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  mediaSectionsPerKind: 1,
+  jsonDepth: 16,
+  signalBytes: 64 * 1024,
+  socketQueueBytes: 4 * 1024 * 1024,
+  iceCandidateBytes: 1024,
+  iceCandidatesPerEndpoint: 64,
+  pendingEndpointsPerParticipant: 32,
+  anonymousUnusedSessions: 100,
+  anonymousPendingTokensPerSession: 100,
+  maxPingIntervalMs: 20_000,
+  minPingIntervalMs: 1000,
+  joinTimeoutMs: 10_000,
+  unjoinedSocketsPerAddress: 20,
+};

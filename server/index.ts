@@ -2,10 +2,11 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { resolveOptions, type ServerOptions } from './config.ts';
 import { OpenViduCore } from './core/openvidu.ts';
 import { createRequestHandler } from './http/router.ts';
-import { consoleLogger } from './log.ts';
+import { consoleLogger, oneLineLogger } from './log.ts';
 import { RpcSocketServer } from './rpc/socket-server.ts';
 import { Sfu } from './sfu/sfu.ts';
 import { makeSelfSignedCertificate } from './tls.ts';
@@ -31,7 +32,9 @@ function publicHost(url: string | undefined): string[] {
 
 export async function startOpenViduServer(input: ServerOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input, consoleLogger);
-  const sfu = new Sfu({ loopbackOnly: options.loopbackOnly, extraAddresses: options.iceAddresses });
+  // Whatever a client put in a nickname or a path, each log call is one line with no terminal escapes.
+  options.logger = oneLineLogger(options.logger);
+  const sfu = new Sfu({ loopbackOnly: options.loopbackOnly, extraAddresses: options.iceAddresses }, options.limits);
   let publicUrl = '';
   const core = new OpenViduCore({
     sfu,
@@ -40,18 +43,27 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
     tokenBaseUrl: () => publicUrl.replace(/^http/, 'ws').replace(/\/+$/, ''),
     reconnectionWindowMs: options.reconnectionWindowMs,
     subscribeFlow: options.subscribeFlow,
+    limits: options.limits,
   });
   const sockets = new RpcSocketServer({
     core,
     logger: options.logger,
     maxFrameBytes: options.maxFrameBytes,
     pingTimeoutMs: options.pingTimeoutMs,
+    limits: options.limits,
+    trustProxy: options.trustProxy,
   });
   const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl });
 
   const server: Server = options.tls
     ? createHttpsServer(await makeSelfSignedCertificate([...options.iceAddresses, ...publicHost(options.publicUrl)]), handler)
     : createHttpServer(handler);
+  // No socket may be without an error listener: a client resetting its connection at any moment
+  // (mid-request, on a refused upgrade, after an upgrade) would otherwise end the process. Node
+  // drops its own listener from a socket it hands to 'upgrade'; this one stays.
+  const ignoreSocketError = (socket: Duplex) => socket.on('error', () => socket.destroy());
+  server.on('connection', ignoreSocketError);
+  server.on('secureConnection', ignoreSocketError);
   server.on('upgrade', (request, socket, head) => sockets.handleUpgrade(request, socket, head));
   server.on('clientError', (_error, socket) => socket.destroy());
 

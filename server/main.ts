@@ -14,6 +14,7 @@ const program = new Command()
   .option('--ice-address <ip...>', 'extra host address(es) to offer as ICE candidates, e.g. a LAN IP')
   .addOption(new Option('--subscribe-flow <flow>', 'who offers on subscribe').choices(['client-offer', 'server-offer']).default('client-offer'))
   .option('--test-controls', 'enable the /test routes used by browser tests', false)
+  .option('--trust-proxy', 'take client addresses from X-Real-IP (only behind a reverse proxy that sets it)', false)
   .parse();
 
 const opts = program.opts<{
@@ -25,6 +26,7 @@ const opts = program.opts<{
   iceAddress?: string[];
   subscribeFlow: 'client-offer' | 'server-offer';
   testControls: boolean;
+  trustProxy: boolean;
 }>();
 
 const port = Number(opts.port);
@@ -41,6 +43,7 @@ const server = await startOpenViduServer({
   iceAddresses: opts.iceAddress ?? [],
   subscribeFlow: opts.subscribeFlow,
   testControls: opts.testControls,
+  trustProxy: opts.trustProxy,
   logger: consoleLogger,
 });
 

@@ -1,7 +1,7 @@
 // The OpenVidu CE semantics: sessions, tokens, participants, streams, and the notifications each
 // change sends, in the order the real server sends them. REST routes and JSON-RPC handlers both
 // call in here; media goes to the SFU.
-import { OPENVIDU_VERSION, type SubscribeFlow } from '../config.ts';
+import { DEFAULT_LIMITS, OPENVIDU_VERSION, type ServerLimits, type SubscribeFlow } from '../config.ts';
 import { newConnectionId, newRpcSessionId, newSessionId, newStreamId, newTokenId } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import { RpcCodes, RpcError } from '../rpc/errors.ts';
@@ -25,6 +25,8 @@ export interface CoreOptions {
   tokenBaseUrl: () => string;
   reconnectionWindowMs: number;
   subscribeFlow: SubscribeFlow;
+  /** Default: DEFAULT_LIMITS. */
+  limits?: ServerLimits;
   /** Sessions nobody has joined are dropped after this long (real server: 3600 s, checked every 900 s). */
   unusedSessionTtlMs?: number;
 }
@@ -82,8 +84,10 @@ export class OpenViduCore {
   private closed = false;
 
   private readonly garbageTimer: NodeJS.Timeout;
+  private readonly limits: ServerLimits;
 
   constructor(private readonly options: CoreOptions) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
     const ttl = options.unusedSessionTtlMs ?? 3_600_000;
     this.garbageTimer = setInterval(() => this.collectUnusedSessions(ttl), Math.min(ttl, 900_000));
     this.garbageTimer.unref();
@@ -238,10 +242,20 @@ export class OpenViduCore {
     if (participantsOf(session).length === 0) this.dropSession(session, 'last participant left');
   }
 
-  /** The socket went away without leaveRoom: keep the participant for the reconnection window. */
-  channelLost(connection: Connection, channel: ClientChannel): void {
+  /** Every participant whose live channel is `channel` (one, as a socket binds to one participant). */
+  private participantsOn(channel: ClientChannel): Connection[] {
+    return [...this.byRpcSession.values()].filter((c) => c.participant?.channel === channel);
+  }
+
+  /** A socket went away without leaveRoom: whoever it spoke for waits out the reconnection window. */
+  channelLost(channel: ClientChannel): void {
+    if (this.closed) return;
+    for (const connection of this.participantsOn(channel)) this.waitForReconnection(connection);
+  }
+
+  private waitForReconnection(connection: Connection): void {
     const participant = connection.participant;
-    if (this.closed || !participant || participant.channel !== channel) return;
+    if (!participant) return;
     participant.channel = null;
     this.log(`participant ${connection.id} lost its connection; ${this.options.reconnectionWindowMs} ms to reconnect`);
     participant.reconnectTimer = setTimeout(() => {
@@ -252,10 +266,11 @@ export class OpenViduCore {
   }
 
   /** No ping within the watchdog timeout: gone for good, as Kurento's PingWatchdog decides. */
-  pingTimeout(connection: Connection, channel: ClientChannel): void {
-    if (connection.participant?.channel !== channel) return;
-    this.log(`participant ${connection.id} stopped pinging`);
-    this.removeParticipant(connection, 'networkDisconnect', false);
+  pingTimeout(channel: ClientChannel): void {
+    for (const connection of this.participantsOn(channel)) {
+      this.log(`participant ${connection.id} stopped pinging`);
+      this.removeParticipant(connection, 'networkDisconnect', false);
+    }
   }
 
   reconnect(rpcSessionId: string, channel: ClientChannel): Connection {
@@ -348,6 +363,13 @@ export class OpenViduCore {
     return owner;
   }
 
+  /** The publisher a subscriber names, never itself: its own endpoint is its publisher leg. */
+  private otherPublisher(session: Session, connection: Connection, sender: string): Connection {
+    const owner = this.publisherOf(session, sender);
+    if (owner === connection) throw new RpcError(RpcCodes.TRANSPORT_ERROR, `Connection ${connection.id} cannot subscribe to its own stream`);
+    return owner;
+  }
+
   /**
    * Test control: refuse the next `count` subscriptions `connection` asks for (0 lifts it), as a
    * media server that cannot set up that endpoint would. False when no such participant.
@@ -370,7 +392,7 @@ export class OpenViduCore {
 
   async subscribe(connection: Connection, sender: string, sdpOffer: string): Promise<Record<string, unknown>> {
     const session = this.sessionOf(connection);
-    const owner = this.publisherOf(session, sender);
+    const owner = this.otherPublisher(session, connection, sender);
     this.refuseIfFaulty(connection, sender);
     const sdpAnswer = await this.sdp(() => this.options.sfu.subscribeWithOffer(connection.id, owner.id, sdpOffer));
     this.recordSubscription(connection, owner);
@@ -379,7 +401,7 @@ export class OpenViduCore {
 
   async prepareSubscription(connection: Connection, sender: string): Promise<Record<string, unknown>> {
     const session = this.sessionOf(connection);
-    const owner = this.publisherOf(session, sender);
+    const owner = this.otherPublisher(session, connection, sender);
     this.refuseIfFaulty(connection, sender);
     const sdpOffer = await this.sdp(() => this.options.sfu.prepareSubscription(connection.id, owner.id));
     return { sdpOffer };
@@ -387,7 +409,7 @@ export class OpenViduCore {
 
   async completeSubscription(connection: Connection, sender: string, sdpAnswer: string): Promise<Record<string, unknown>> {
     const session = this.sessionOf(connection);
-    const owner = this.publisherOf(session, sender);
+    const owner = this.otherPublisher(session, connection, sender);
     await this.sdp(() => this.options.sfu.completeSubscription(connection.id, owner.id, sdpAnswer));
     this.recordSubscription(connection, owner);
     return {};
@@ -404,12 +426,18 @@ export class OpenViduCore {
   async unsubscribe(connection: Connection, sender: string): Promise<void> {
     this.sessionOf(connection);
     const publisherId = sender.startsWith('str_') ? sender.slice(sender.lastIndexOf('con_')) : sender;
+    if (publisherId === connection.id) {
+      throw new RpcError(RpcCodes.TRANSPORT_ERROR, `Connection ${connection.id} is not subscribed to its own stream`);
+    }
     connection.participant?.subscriptions.delete(publisherId);
-    await this.options.sfu.closeEndpoint(connection.id, publisherId);
+    await this.options.sfu.closeSubscription(connection.id, publisherId);
   }
 
   addIceCandidate(connection: Connection, endpointName: string, candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }): void {
     this.sessionOf(connection);
+    if (candidate.candidate.length + (candidate.sdpMid?.length ?? 0) + endpointName.length > this.limits.iceCandidateBytes) {
+      throw new RpcError(RpcCodes.INVALID_PARAMS, `Invalid params: an ICE candidate is at most ${this.limits.iceCandidateBytes} bytes`);
+    }
     this.options.sfu.addIceCandidate(connection.id, endpointName, candidate);
   }
 
@@ -425,6 +453,7 @@ export class OpenViduCore {
 
   // ---- stream properties and signals ----
 
+  /** `newValue` has been checked by the JSON-RPC handler against the type OpenVidu sends for `property`. */
   streamPropertyChanged(connection: Connection, property: string, newValue: unknown, reason: string): void {
     const session = this.sessionOf(connection);
     const stream = connection.participant?.publisher;
@@ -439,10 +468,18 @@ export class OpenViduCore {
     for (const other of participantsOf(session)) if (other !== connection) other.participant?.channel?.notify('streamPropertyChanged', params);
   }
 
-  /** Signals: an empty or absent `to` means everyone, the sender included. Throws on unknown recipients. */
+  /** Whether a signal's data and type fit the limit (both doors check before calling signal()). */
+  signalFits(type: string | undefined, data: string | undefined): boolean {
+    return Buffer.byteLength(data ?? '') + Buffer.byteLength(type ?? '') <= this.limits.signalBytes;
+  }
+
+  /** Signals: an empty or absent `to` means everyone, the sender included; each recipient once. Throws on unknown recipients. */
   signal(session: Session, from: string | undefined, to: string[], type: string | undefined, data: string | undefined): void {
+    if (!this.signalFits(type, data)) {
+      throw new RpcError(RpcCodes.SIGNAL_FORMAT_INVALID, `Signal data and type are at most ${this.limits.signalBytes} bytes`);
+    }
     const participants = participantsOf(session);
-    const recipients = to.length === 0 ? participants : to.map((id) => participants.find((c) => c.id === id));
+    const recipients = to.length === 0 ? participants : [...new Set(to)].map((id) => participants.find((c) => c.id === id));
     if (recipients.some((c) => c === undefined)) {
       throw new RpcError(RpcCodes.SIGNAL_TO_INVALID, `Signal "to" names a connection that is not in session ${session.id}`);
     }

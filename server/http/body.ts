@@ -1,5 +1,7 @@
 // Request bodies: read with a size cap (413 past it) and parsed as JSON (400 when it is not).
 import type { IncomingMessage } from 'node:http';
+import { DEFAULT_LIMITS } from '../config.ts';
+import { nestsDeeperThan } from '../json-depth.ts';
 import { HttpError } from './respond.ts';
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -22,9 +24,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
 }
 
 /** An absent or empty body is an empty object: node-client and curl users both send none sometimes. */
-export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: IncomingMessage, limit: number, maxDepth = DEFAULT_LIMITS.jsonDepth): Promise<Record<string, unknown>> {
   const text = await readBody(req, limit);
   if (text.trim() === '') return {};
+  if (nestsDeeperThan(text, maxDepth)) throw new HttpError(400, `Request body nests deeper than ${maxDepth} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);

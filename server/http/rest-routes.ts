@@ -48,7 +48,7 @@ function sessionOr400(ctx: HttpContext, id: string | undefined): Session {
 }
 
 async function signal(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  const body = await readJsonObject(req, ctx.options.maxBodyBytes);
+  const body = await readJsonObject(req, ctx.options.maxBodyBytes, ctx.options.limits.jsonDepth);
   const { session: sessionId, to, type, data } = body;
   if (typeof sessionId !== 'string') throw new HttpError(400, "Parameter 'session' is required and must be a string");
   if (to !== undefined && to !== null && (!Array.isArray(to) || to.some((id) => typeof id !== 'string'))) {
@@ -56,6 +56,9 @@ async function signal(req: IncomingMessage, res: ServerResponse, ctx: HttpContex
   }
   if ((type !== undefined && type !== null && typeof type !== 'string') || (data !== undefined && data !== null && typeof data !== 'string')) {
     throw new HttpError(400, "Parameters 'type' and 'data' must be strings");
+  }
+  if (!ctx.core.signalFits((type as string | null) ?? undefined, (data as string | null) ?? undefined)) {
+    throw new HttpError(400, `Parameters 'type' and 'data' are at most ${ctx.options.limits.signalBytes} bytes`);
   }
   const session = ctx.core.sessions.get(sessionId);
   if (!session) throw new HttpError(404, `Session ${sessionId} not found`, true);
@@ -103,7 +106,7 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
 
   if (resource === 'tokens' && id === undefined) {
     if (method !== 'POST') throw new HttpError(405, 'Method not allowed');
-    const body = await readJsonObject(req, ctx.options.maxBodyBytes);
+    const body = await readJsonObject(req, ctx.options.maxBodyBytes, ctx.options.limits.jsonDepth);
     if (typeof body.session !== 'string') throw new HttpError(400, "Parameter 'session' is required and must be a string");
     const session = ctx.core.sessions.get(body.session);
     if (!session) throw new HttpError(404, `Session ${body.session} not found`);
@@ -125,7 +128,7 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
 
   if (id === undefined) {
     if (method === 'POST') {
-      const props = sessionProperties(await readJsonObject(req, ctx.options.maxBodyBytes));
+      const props = sessionProperties(await readJsonObject(req, ctx.options.maxBodyBytes, ctx.options.limits.jsonDepth));
       const session = ctx.core.createSession(props);
       if (!session) throw new HttpError(409, `Session ${props.customSessionId} already exists`, true);
       sendJson(res, 200, sessionJson(session, false));
@@ -158,7 +161,7 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
     if (subId === undefined) {
       if (method === 'POST') {
         const session = sessionOr404(ctx, id);
-        const connection = ctx.core.createConnection(session, connectionProperties(await readJsonObject(req, ctx.options.maxBodyBytes)));
+        const connection = ctx.core.createConnection(session, connectionProperties(await readJsonObject(req, ctx.options.maxBodyBytes, ctx.options.limits.jsonDepth)));
         sendJson(res, 200, connectionJson(connection));
         return true;
       }

@@ -30,6 +30,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContex
     }
     throw new HttpError(404, 'Not found', true);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      // The client went away mid-body: nothing to answer, and nothing of ours went wrong.
+      ctx.options.logger(`${req.method} ${(req.url ?? '').split('?')[0]}: the client aborted the request`);
+      res.destroy();
+      return;
+    }
     if (res.headersSent) {
       res.destroy();
       return;

@@ -33,20 +33,49 @@ const DEFAULT_RECORDING = {
   shmSize: 536870912,
 };
 
+/** OpenVidu's mediaNode is {"id": "<media node id>"}: that, and nothing else, is kept and listed back. */
+function mediaNodeOf(body: Body): { id: string } | undefined {
+  const value = optional<Body | undefined>(body, 'mediaNode', 'object', undefined);
+  if (value === undefined) return undefined;
+  if (typeof value.id !== 'string' || Object.keys(value).some((k) => k !== 'id')) {
+    throw new HttpError(400, 'Parameter \'mediaNode\' must be {"id": string}');
+  }
+  return { id: value.id };
+}
+
+/** The documented recording properties only, each of its type: nothing else is stored or listed back. */
+function recordingProperties(recording: Body): Body {
+  const out: Body = {};
+  const kinds: Record<string, 'string' | 'boolean' | 'number'> = {
+    name: 'string',
+    hasAudio: 'boolean',
+    hasVideo: 'boolean',
+    resolution: 'string',
+    frameRate: 'number',
+    shmSize: 'number',
+    customLayout: 'string',
+    ignoreFailedStreams: 'boolean',
+  };
+  for (const [key, type] of Object.entries(kinds)) {
+    const value = optional<unknown>(recording, key, type, undefined);
+    if (value !== undefined) out[key] = value;
+  }
+  const outputMode = recording.outputMode ?? undefined;
+  if (outputMode !== undefined) out.outputMode = oneOf(recording, 'outputMode', ['COMPOSED', 'COMPOSED_QUICK_START', 'INDIVIDUAL'], 'COMPOSED');
+  const layouts = ['BEST_FIT', 'PICTURE_IN_PICTURE', 'VERTICAL_PRESENTATION', 'HORIZONTAL_PRESENTATION', 'CUSTOM'] as const;
+  if ((recording.recordingLayout ?? undefined) !== undefined) out.recordingLayout = oneOf(recording, 'recordingLayout', layouts, 'BEST_FIT');
+  const mediaNode = mediaNodeOf(recording);
+  if (mediaNode) out.mediaNode = mediaNode;
+  return out;
+}
+
 export function sessionProperties(body: Body): SessionProperties {
   const customSessionId = optional(body, 'customSessionId', 'string', '');
   if (customSessionId !== '' && !SESSION_ID_PATTERN.test(customSessionId)) {
     throw new HttpError(400, "Parameter 'customSessionId' is wrong. Must be an alphanumeric string [a-zA-Z0-9_-]");
   }
-  const recording = optional<Body>(body, 'defaultRecordingProperties', 'object', {});
-  oneOf(recording, 'outputMode', ['COMPOSED', 'COMPOSED_QUICK_START', 'INDIVIDUAL'], 'COMPOSED');
-  oneOf(
-    recording,
-    'recordingLayout',
-    ['BEST_FIT', 'PICTURE_IN_PICTURE', 'VERTICAL_PRESENTATION', 'HORIZONTAL_PRESENTATION', 'CUSTOM'],
-    'BEST_FIT',
-  );
-  const mediaNode = optional<Body | undefined>(body, 'mediaNode', 'object', undefined);
+  const recording = recordingProperties(optional<Body>(body, 'defaultRecordingProperties', 'object', {}));
+  const mediaNode = mediaNodeOf(body);
   return {
     mediaMode: oneOf(body, 'mediaMode', ['ROUTED', 'RELAYED'], 'ROUTED'),
     recordingMode: oneOf(body, 'recordingMode', ['MANUAL', 'ALWAYS'], 'MANUAL'),

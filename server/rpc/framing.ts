@@ -1,5 +1,6 @@
 // JSON-RPC 2.0 framing for one WebSocket text frame: parse and classify what came in, build what
 // goes out. openvidu-browser drops any frame without "jsonrpc":"2.0", so every frame carries it.
+import { nestsDeeperThan } from '../json-depth.ts';
 import { RpcCodes, RpcError } from './errors.ts';
 
 export type RequestId = number | string;
@@ -12,12 +13,19 @@ export interface RpcRequest {
 
 export type Parsed = { ok: true; request: RpcRequest } | { ok: false; id: RequestId | null; error: RpcError };
 
-export function parseFrame(text: string): Parsed {
+export function parseFrame(text: string, maxDepth: number): Parsed {
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch {
     return { ok: false, id: null, error: new RpcError(RpcCodes.PARSE_ERROR, 'Parse error: the frame is not JSON') };
+  }
+  // V8 parses deep JSON without trouble; it is serialising it again (a notification, a REST
+  // listing) that overflows the stack. Refused here, with the request's id, before any handler.
+  if (nestsDeeperThan(text, maxDepth)) {
+    const raw = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined;
+    const id = typeof raw === 'number' || typeof raw === 'string' ? raw : null;
+    return { ok: false, id, error: new RpcError(RpcCodes.INVALID_PARAMS, `Invalid params: JSON nested deeper than ${maxDepth} levels`) };
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { ok: false, id: null, error: new RpcError(RpcCodes.INVALID_REQUEST, 'Invalid Request: expected a JSON-RPC 2.0 object') };

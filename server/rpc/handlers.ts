@@ -4,6 +4,7 @@ import type { OpenViduCore } from '../core/openvidu.ts';
 import type { ClientChannel, Connection } from '../core/model.ts';
 import { RpcCodes, RpcError } from './errors.ts';
 import { param } from './framing.ts';
+import * as streamValues from './stream-values.ts';
 
 /** What a handler knows about the socket it was called on. */
 export interface SocketContext extends ClientChannel {
@@ -58,6 +59,11 @@ const handlers: Record<string, Handler> = {
 
   connect(core, socket, params) {
     const rpcSessionId = param.string(params, 'sessionId');
+    // A socket speaks for one participant only: once bound, it may not take over another one.
+    const bound = socket.connection;
+    if (bound && bound.participant?.rpcSessionId !== rpcSessionId) {
+      throw new RpcError(RpcCodes.RECONNECTION_ERROR, 'reconnection error: this socket already speaks for another participant');
+    }
     socket.connection = core.reconnect(rpcSessionId, socket);
     return 'reconnection successful';
   },
@@ -66,10 +72,10 @@ const handlers: Record<string, Handler> = {
     const connection = joined(socket);
     const hasVideo = param.optionalBoolean(params, 'hasVideo') ?? true;
     const hasAudio = param.optionalBoolean(params, 'hasAudio') ?? true;
-    const filter = params.filter;
-    if (filter !== undefined && filter !== null && (typeof filter !== 'object' || Array.isArray(filter))) {
-      throw new RpcError(RpcCodes.INVALID_PARAMS, "Invalid params: 'filter' must be an object");
-    }
+    // Everything below is handed to whoever joins later: checked and made canonical before any state changes.
+    const filter = streamValues.filter(params.filter);
+    const typeOfVideo = param.optionalString(params, 'typeOfVideo');
+    const videoDimensions = param.optionalString(params, 'videoDimensions');
     param.optionalBoolean(params, 'doLoopback');
     return core.publish(connection, {
       sdpOffer: param.string(params, 'sdpOffer'),
@@ -77,10 +83,10 @@ const handlers: Record<string, Handler> = {
       hasVideo,
       audioActive: param.optionalBoolean(params, 'audioActive') ?? hasAudio,
       videoActive: param.optionalBoolean(params, 'videoActive') ?? hasVideo,
-      typeOfVideo: hasVideo ? (param.optionalString(params, 'typeOfVideo') ?? 'CAMERA') : null,
+      typeOfVideo: hasVideo ? streamValues.typeOfVideo(typeOfVideo ?? 'CAMERA') : null,
       frameRate: param.optionalNumber(params, 'frameRate') ?? -1,
-      videoDimensions: param.optionalString(params, 'videoDimensions') ?? null,
-      filter: (filter as Record<string, unknown> | undefined) ?? {},
+      videoDimensions: videoDimensions === undefined ? null : streamValues.videoDimensions(videoDimensions),
+      filter,
     });
   },
 
@@ -150,9 +156,9 @@ const handlers: Record<string, Handler> = {
     const connection = joined(socket);
     param.optionalString(params, 'streamId');
     const property = param.string(params, 'property');
-    const reason = param.optionalString(params, 'reason') ?? '';
+    const reason = streamValues.reason(param.optionalString(params, 'reason'));
     if (!('newValue' in params)) throw new RpcError(RpcCodes.INVALID_PARAMS, "Invalid params: 'newValue' is required");
-    core.streamPropertyChanged(connection, property, params.newValue, reason);
+    core.streamPropertyChanged(connection, property, streamValues.propertyValue(property, params.newValue), reason);
     return {};
   },
 

@@ -12,6 +12,8 @@ export interface RemoteCandidate {
 
 export abstract class PeerEndpoint {
   private pending: RemoteCandidate[] = [];
+  /** Candidates taken so far (pending or applied), against the policy's bound. */
+  private candidatesTaken = 0;
   private remoteDescriptionApplied = false;
   protected closed = false;
 
@@ -22,6 +24,8 @@ export abstract class PeerEndpoint {
 
   addRemoteCandidate(candidate: RemoteCandidate): void {
     if (this.closed || !acceptsRemoteCandidate(this.policy, candidate.candidate)) return;
+    if (this.candidatesTaken >= (this.policy.maxRemoteCandidates ?? Infinity)) return;
+    this.candidatesTaken++;
     if (!this.remoteDescriptionApplied) {
       this.pending.push(candidate);
       return;

@@ -9,6 +9,8 @@ export interface IcePolicy {
   loopbackOnly: boolean;
   /** Extra host addresses to announce (e.g. the LAN address a phone should use). */
   extraAddresses: string[];
+  /** Remote candidates one endpoint keeps or applies; more are ignored (a browser sends a handful). */
+  maxRemoteCandidates?: number;
 }
 
 export function opusCodec(): RTCRtpCodecParameters {

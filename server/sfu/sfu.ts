@@ -2,6 +2,7 @@
 // them in onIceCandidate (a participant plus an `endpointName`, which is its own connectionId for
 // its publisher leg and the publisher's connectionId for a subscriber leg).
 import { RTCDtlsTransport } from 'werift';
+import { DEFAULT_LIMITS, type ServerLimits } from '../config.ts';
 import type { RemoteCandidate } from './endpoint.ts';
 import { mediaKinds } from './sdp.ts';
 import type { IcePolicy } from './peer.ts';
@@ -10,24 +11,39 @@ import { SubscriberEndpoint } from './subscriber.ts';
 
 type Endpoint = PublisherEndpoint | SubscriberEndpoint;
 
-/** werift reads almost any text as an SDP with no media; refuse that before making a peer. */
-function requireMedia(sdp: string): void {
+/**
+ * werift reads almost any text as an SDP with no media, and opens a socket for every media section
+ * of one without BUNDLE: refuse both before making a peer. A leg carries at most one audio and one
+ * video section (all openvidu-browser sends); anything else is refused too.
+ */
+function requireMedia(sdp: string, perKind: number): void {
   const kinds = mediaKinds(sdp);
   if (!sdp.startsWith('v=0') || !kinds.some((k) => k === 'audio' || k === 'video')) {
     throw new Error('the SDP has no audio or video section');
+  }
+  const other = kinds.find((k) => k !== 'audio' && k !== 'video');
+  if (other !== undefined) throw new Error(`the SDP has a "${other}" section; only audio and video are accepted`);
+  for (const kind of ['audio', 'video']) {
+    const count = kinds.filter((k) => k === kind).length;
+    if (count > perKind) throw new Error(`the SDP has ${count} ${kind} sections; at most ${perKind} accepted`);
   }
 }
 
 const key = (participantId: string, endpointName: string): string => `${participantId}|${endpointName}`;
 
-/** Candidates kept for an endpoint that does not exist yet; bounded so a client cannot grow it forever. */
-const MAX_EARLY_CANDIDATES = 64;
+export type SfuLimits = Pick<ServerLimits, 'mediaSectionsPerKind' | 'iceCandidatesPerEndpoint' | 'pendingEndpointsPerParticipant'>;
 
 export class Sfu {
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Candidates for endpoints that do not exist yet, bounded per endpoint and in endpoint names per participant. */
   private readonly early = new Map<string, RemoteCandidate[]>();
+  private readonly policy: IcePolicy;
 
-  constructor(private readonly policy: IcePolicy) {
+  constructor(
+    policy: IcePolicy,
+    private readonly limits: SfuLimits = DEFAULT_LIMITS,
+  ) {
+    this.policy = { ...policy, maxRemoteCandidates: limits.iceCandidatesPerEndpoint };
     // werift makes its one DTLS certificate on the first peer connection (300–450 ms here): make it
     // now, so the first person to publish after start-up does not wait for it.
     RTCDtlsTransport.SetupCertificate().catch(() => undefined);
@@ -36,7 +52,7 @@ export class Sfu {
   /** Publisher leg for `connectionId`. A second call (reconnectStream) replaces the leg and moves
    * the viewers over to it, as Kurento reconnects subscribers to a new publisher endpoint. */
   async publish(connectionId: string, offer: string): Promise<string> {
-    requireMedia(offer);
+    requireMedia(offer, this.limits.mediaSectionsPerKind);
     const id = key(connectionId, connectionId);
     const previous = this.endpoints.get(id);
     this.endpoints.delete(id);
@@ -60,7 +76,7 @@ export class Sfu {
 
   /** Subscriber leg, client-offer flow. */
   async subscribeWithOffer(subscriberId: string, publisherId: string, offer: string): Promise<string> {
-    requireMedia(offer);
+    requireMedia(offer, this.limits.mediaSectionsPerKind);
     const subscriber = await this.newSubscriber(subscriberId, publisherId);
     try {
       return await subscriber.answer(offer);
@@ -79,7 +95,7 @@ export class Sfu {
   async completeSubscription(subscriberId: string, publisherId: string, answer: string): Promise<void> {
     const endpoint = this.endpoints.get(key(subscriberId, publisherId));
     if (!(endpoint instanceof SubscriberEndpoint)) throw new Error('No subscription was prepared for this stream');
-    requireMedia(answer);
+    requireMedia(answer, this.limits.mediaSectionsPerKind);
     await endpoint.acceptAnswer(answer);
   }
 
@@ -106,9 +122,22 @@ export class Sfu {
       endpoint.addRemoteCandidate(candidate);
       return;
     }
-    const list = this.early.get(id) ?? [];
-    if (list.length < MAX_EARLY_CANDIDATES) list.push(candidate);
-    this.early.set(id, list);
+    let list = this.early.get(id);
+    if (!list) {
+      // A new name past the bound pushes out this participant's oldest one: a browser's names are
+      // few and recent, so an honest client never loses candidates it still needs.
+      const prefix = `${participantId}|`;
+      const names = [...this.early.keys()].filter((k) => k.startsWith(prefix));
+      if (names.length >= this.limits.pendingEndpointsPerParticipant) this.early.delete(names[0] as string);
+      list = [];
+      this.early.set(id, list);
+    }
+    if (list.length < this.limits.iceCandidatesPerEndpoint) list.push(candidate);
+  }
+
+  /** unsubscribeFromVideo: only ever a subscriber leg, never the caller's own publisher leg. */
+  async closeSubscription(subscriberId: string, publisherId: string): Promise<void> {
+    if (this.endpoints.get(key(subscriberId, publisherId)) instanceof SubscriberEndpoint) await this.closeEndpoint(subscriberId, publisherId);
   }
 
   async closeEndpoint(participantId: string, endpointName: string): Promise<void> {

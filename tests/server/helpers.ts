@@ -89,8 +89,8 @@ export class RpcClient {
     });
   }
 
-  static async open(url: string): Promise<RpcClient> {
-    const ws = new WebSocket(url);
+  static async open(url: string, headers?: Record<string, string>): Promise<RpcClient> {
+    const ws = new WebSocket(url, headers ? { headers } : {});
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -227,4 +227,61 @@ export function rawRequest(server: TestServer, method: string, path: string): Pr
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * After an attack: the server still answers /openvidu/api/config, and two honest participants can
+ * still join a fresh session and exchange a signal. Everything it opens is closed again.
+ */
+export async function expectServerStillServes(server: TestServer): Promise<void> {
+  const config = await rest(server, 'GET', '/openvidu/api/config');
+  if (config.status !== 200) throw new Error(`/openvidu/api/config answered ${config.status}`);
+  await config.arrayBuffer();
+  const sessionId = `Honest_${Math.random().toString(36).slice(2, 10)}`;
+  const [tokenA, tokenB] = await sessionWithTokens(server, sessionId, 2);
+  const alice = await RpcClient.open(server.wsUrl);
+  const bob = await RpcClient.open(server.wsUrl);
+  try {
+    await alice.join(tokenA as string, 'Alice');
+    const bobId = (await bob.join(tokenB as string, 'Bob')).id as string;
+    const sent = await alice.call('sendMessage', { message: JSON.stringify({ to: [bobId], data: 'hello', type: 'signal:chat' }) });
+    if (sent.error) throw new Error(`honest sendMessage failed: ${JSON.stringify(sent.error)}`);
+    const got = await bob.notification('sendMessage', (p) => p.data === 'hello');
+    if (got.params?.type !== 'signal:chat') throw new Error(`honest signal arrived as ${JSON.stringify(got.params)}`);
+    await alice.call('leaveRoom', {});
+    await bob.call('leaveRoom', {});
+  } finally {
+    alice.ws.terminate();
+    bob.ws.terminate();
+  }
+}
+
+let collect: (() => void) | undefined;
+
+/**
+ * The server's memory after full collections: heap plus array buffers (queued socket frames are
+ * Buffers, outside the JS heap). The server runs in the test's process, so this is its memory.
+ */
+export async function memoryAfterGc(): Promise<number> {
+  if (!collect) {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  for (let i = 0; i < 4; i++) {
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+export const MiB = 1024 * 1024;
+export const mib = (bytes: number): string => (bytes / MiB).toFixed(1);
+
+/** A logger that keeps every line, for tests of what the server writes. */
+export function capturingLogger(): { lines: string[]; logger: (line: string) => void } {
+  const lines: string[] = [];
+  return { lines, logger: (line) => lines.push(line) };
 }
