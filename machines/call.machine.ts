@@ -6,7 +6,9 @@
 // actor that owns that Session, so leaving `session` by any path (the person leaves, a step fails,
 // the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
 import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { closeChat, emptyChat, openChat, receiveChat, setSpeaking } from './call.chat.ts';
 import {
+  chatMessageProblem,
   CONNECTION_UNSTABLE_NOTICE,
   disconnectError,
   exceptionNotice,
@@ -59,6 +61,7 @@ export const callMachine = setup({
   guards: {
     joinIsValid: ({ event }) =>
       event.type === 'user.join' && joinFormProblem(event.sessionName, event.nickname) === null,
+    chatMessageIsValid: ({ event }) => event.type === 'user.sendChat' && chatMessageProblem(event.text) === null,
     nothingToPublish: ({ context }) => !context.media.audio && !context.media.video,
     // "Join without it" with nothing left to publish means joining to watch and listen only.
     nothingLeftToPublish: ({ context }) => {
@@ -103,6 +106,19 @@ export const callMachine = setup({
           ? context.participants.filter((p) => p.connectionId !== event.connectionId)
           : context.participants,
     }),
+    receiveChatMessage: assign({
+      chat: ({ context, event }) =>
+        event.type === 'session.chatReceived' ? receiveChat(context.chat, event.message, context.connectionId) : context.chat,
+    }),
+    sendChatMessage: sendTo('openvidu', ({ event }) =>
+      ({ type: 'sendChat', text: event.type === 'user.sendChat' ? event.text.trim() : '' }) satisfies SessionCommand,
+    ),
+    openChat: assign({ chat: ({ context }) => openChat(context.chat) }),
+    closeChat: assign({ chat: ({ context }) => closeChat(context.chat) }),
+    noteSpeaking: assign({
+      speaking: ({ context, event }) =>
+        event.type === 'session.speakingChanged' ? setSpeaking(context.speaking, event.connectionId, event.speaking) : context.speaking,
+    }),
     // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
     // a state. The id is derived from the stream id so the stream can be found again.
     addRemoteStream: enqueueActions(({ context, event, enqueue }) => {
@@ -125,7 +141,15 @@ export const callMachine = setup({
     // Leaving the session in any way: no tile may outlive the call.
     forgetSession: enqueueActions(({ context, enqueue }) => {
       for (const stream of context.remoteStreams) enqueue.stopChild(streamActorId(stream.streamId));
-      enqueue.assign({ remoteStreams: [], participants: [], connectionId: null, ownStreamId: null, mainStreamId: null });
+      enqueue.assign({
+        remoteStreams: [],
+        participants: [],
+        connectionId: null,
+        ownStreamId: null,
+        mainStreamId: null,
+        chat: emptyChat(),
+        speaking: [],
+      });
     }),
     // An exception about a remote stream belongs to that stream's actor; any other is shown as a
     // notice, and the call goes on.
@@ -173,6 +197,8 @@ export const callMachine = setup({
     participants: [],
     remoteStreams: [],
     mainStreamId: null,
+    chat: emptyChat(),
+    speaking: [],
     error: null,
     notice: null,
   }),
@@ -236,6 +262,11 @@ export const callMachine = setup({
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
         'session.exception': { actions: 'routeException' },
+        // The chat is there from the moment the Session is: messages can arrive while joining.
+        'session.chatReceived': { actions: 'receiveChatMessage' },
+        'session.speakingChanged': { actions: 'noteSpeaking' },
+        'user.openChat': { actions: 'openChat' },
+        'user.closeChat': { actions: 'closeChat' },
         'session.disconnected': {
           target: 'ended',
           actions: assign({ error: ({ event }) => disconnectError(event.reason) }),
@@ -316,6 +347,8 @@ export const callMachine = setup({
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },
+            // Only in the call: the session actor can send signals once connected.
+            'user.sendChat': { guard: 'chatMessageIsValid', actions: 'sendChatMessage' },
             // The server unpublished our stream (forceUnpublish): we stay in the call.
             'publisher.streamDestroyed': {
               actions: assign({

@@ -284,6 +284,12 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   'user.continueWithoutDevice': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: /^Join without/ }).click(),
   'user.retryPublish': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: 'Try again' }).click(),
   'user.dismissNotice': (world) => click(world.alice, 'Dismiss'),
+  'user.openChat': (world) => world.alice.getByRole('button', { name: /^Chat/ }).click(),
+  'user.closeChat': (world) => click(world.alice, 'Close chat'),
+  'user.sendChat': async (world, event) => {
+    await world.alice.getByRole('textbox', { name: 'Message' }).fill(event.text);
+    await click(world.alice, 'Send');
+  },
 
   // openvidu-browser, as the session actor reports it.
   'session.connected': byItself,
@@ -301,6 +307,16 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await click(world.bob, 'Leave');
   },
   'session.connectionDestroyed': byItself,
+  // Our own message comes back from the server (no local echo); any other is Bob's.
+  'session.chatReceived': async (world, event) => {
+    if (world.path.events[world.step - 1]?.type === 'user.sendChat') return;
+    if (!world.bob) throw new Error('No second participant to send a message');
+    await world.bob.getByRole('button', { name: /^Chat/ }).click();
+    await world.bob.getByRole('textbox', { name: 'Message' }).fill(event.message.text);
+    await click(world.bob, 'Send');
+  },
+  // Chromium's fake microphone beeps: speech detection fires by itself while anyone publishes sound.
+  'session.speakingChanged': byItself,
   'session.disconnected': async (world, event) => {
     const connectionId = await ownConnection(world);
     switch (event.reason) {
@@ -453,6 +469,7 @@ const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'session.left',
   'session.streamCreated',
   'session.connectionDestroyed',
+  'session.speakingChanged',
   'session.reconnected',
   'publisher.published',
   'publisher.failed',
