@@ -241,15 +241,23 @@ function decodePath(url: string): string | null {
   }
 }
 
-/** A request with no Origin (curl, a server) or with this server's own host as its origin. */
+/**
+ * A request with no Origin (curl, a server) or with this server's own host as its origin: the
+ * Host header, or behind a reverse proxy (OpenVidu's nginx) the X-Forwarded-Host it sets. A page
+ * on another site can set neither.
+ */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return req.headers['sec-fetch-site'] !== 'cross-site';
+  let host: string;
   try {
-    return new URL(origin).host === req.headers.host;
+    host = new URL(origin).host;
   } catch {
     return false;
   }
+  const forwarded = req.headers['x-forwarded-host'];
+  const forwardedHosts = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((h) => h.trim());
+  return host !== '' && (host === req.headers.host || forwardedHosts.includes(host));
 }
 
 async function readJsonObject(req: IncomingMessage, limit: number, allowed: string[]): Promise<Record<string, unknown>> {

@@ -85,6 +85,9 @@ describe('the token contract', () => {
   it('answers its own origin (same host), as the page in the browser calls it', async () => {
     const origin = app.url;
     expect((await post(app.url, '/api/sessions', { customSessionId: 'AppOwn' }, { Origin: origin })).status).toBe(200);
+    // Behind a reverse proxy (OpenVidu's nginx): the public host arrives as X-Forwarded-Host.
+    const proxied = { Origin: 'https://call.example', 'X-Forwarded-Host': 'call.example' };
+    expect((await post(app.url, '/api/sessions', { customSessionId: 'AppOwn' }, proxied)).status).toBe(200);
   });
 });
 
