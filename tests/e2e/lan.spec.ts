@@ -63,9 +63,9 @@ async function phone(browser: Browser, url: string): Promise<{ page: Page; socke
     const seen: string[] = [];
     (window as unknown as { serverCandidates: string[] }).serverCandidates = seen;
     const set = RTCPeerConnection.prototype.setRemoteDescription;
-    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) {
-      for (const line of description?.sdp?.split('\r\n') ?? []) if (line.startsWith('a=candidate:')) seen.push(line);
-      return set.call(this, description as RTCSessionDescriptionInit);
+    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, ...args: Parameters<typeof set>) {
+      for (const line of args[0]?.sdp?.split('\r\n') ?? []) if (line.startsWith('a=candidate:')) seen.push(line);
+      return set.apply(this, args);
     } as typeof set;
   });
   const page = await context.newPage();
