@@ -152,13 +152,14 @@ export const callMachine = setup({
       });
     }),
     // An exception about a remote stream belongs to that stream's actor; any other is shown as a
-    // notice, and the call goes on.
-    routeException: enqueueActions(({ context, event, enqueue }) => {
+    // notice (unless `quiet`: while reconnecting, the banner already says the connection is
+    // lost), and the call goes on.
+    routeException: enqueueActions(({ context, event, enqueue }, params: { quiet: boolean }) => {
       if (event.type !== 'session.exception') return;
       const { streamId, name, message } = event;
       if (streamId && context.remoteStreams.some((s) => s.streamId === streamId)) {
         enqueue.sendTo(streamActorId(streamId), { type: 'stream.exception', name, message });
-      } else {
+      } else if (!params.quiet) {
         enqueue.assign({ notice: exceptionNotice(name, message) });
       }
     }),
@@ -261,7 +262,7 @@ export const callMachine = setup({
         'session.connectionDestroyed': { actions: 'removeParticipant' },
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
-        'session.exception': { actions: 'routeException' },
+        'session.exception': { actions: { type: 'routeException', params: { quiet: false } } },
         // The chat is there from the moment the Session is: messages can arrive while joining.
         'session.chatReceived': { actions: 'receiveChatMessage' },
         'session.speakingChanged': { actions: 'noteSpeaking' },
@@ -367,6 +368,8 @@ export const callMachine = setup({
             // machine bounds the wait, and leaving `session` disconnects.
             reconnecting: {
               on: {
+                // Our own media connections falter too while the server is away: one banner says it.
+                'session.exception': { actions: { type: 'routeException', params: { quiet: true } } },
                 'session.reconnected': {
                   target: 'live',
                   // The "unstable connection" notice told of what the call just recovered from.

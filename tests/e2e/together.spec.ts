@@ -104,7 +104,7 @@ test('who is speaking: someone whose microphone makes sound gets the mark on the
   test.setTimeout(120_000);
   const session = uniqueSession('Speaking');
   const bob = await participant(browser, silentMicrophone);
-  const alice = await participant(browser); // Chromium's fake microphone beeps
+  const alice = await participant(browser); // the fake microphone plays a steady tone
   const carol = await participant(browser, silentMicrophone);
   await joinAndWaitForCall(bob, session, 'Bob');
   await joinAndWaitForCall(alice, session, 'Alice');

@@ -91,13 +91,12 @@ export const PAGE_PATHS = {
     ...left,
   ],
   // The server stays away longer than the reconnection window: the page gives up by itself.
-  // Alice publishes nothing here: a publisher's media connection would add ICE warnings of its
-  // own while the server is away (real, but not what this path is about).
+  // Meanwhile Alice's own media connection reports that it falters (ICE disconnected): the
+  // reconnecting banner already says so, so no notice is added.
   'a server gone for good while in a call: the reconnection window runs out': [
-    ...connected,
-    f('publisher.failed', 1),
-    f('user.continueWithoutDevice'),
+    ...joined,
     f('session.reconnecting'),
+    f('session.exception'),
     f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
     f('user.dismiss'),
   ],

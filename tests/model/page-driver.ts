@@ -85,7 +85,7 @@ function recordViews(): void {
   const summary = (): PageView => ({
     screen: (document.querySelector('main.page') as HTMLElement | null)?.dataset.screen ?? '',
     step: text('.joining .step'),
-    leave: text('.call-header button'),
+    leave: text('.call-header button.danger'),
     reconnecting: document.querySelector('.banner.warning') !== null,
     notice: text('.banner:not(.warning) span'),
     errorTitle: text('.card.error h1'),
@@ -332,18 +332,24 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     }
   },
   // The server drops the socket; openvidu-browser reconnects by itself. When the path waits out
-  // the reconnection window next, the server stays away for longer than that window.
-  'session.reconnecting': async (world, _event, next) => {
-    if (next?.type === 'xstate.after.reconnectWindow.call.session.inCall.reconnecting') {
+  // the reconnection window, the server stays away for longer than that window.
+  'session.reconnecting': async (world) => {
+    const windowRunsOut = [world.upcoming(1), world.upcoming(2)].some(
+      (e) => e?.type === 'xstate.after.reconnectWindow.call.session.inCall.reconnecting',
+    );
+    if (windowRunsOut) {
       await serverControls.refuseWebSockets(60_000);
-      world.undoAfter(1, () => serverControls.refuseWebSockets(0));
+      world.undoAfter(2, () => serverControls.refuseWebSockets(0));
     }
     await serverControls.dropSocket(await ownConnection(world));
   },
   'session.reconnected': byItself,
   // The server tells the page speech-to-text went away: openvidu-browser raises an exception.
-  'session.exception': async (world, event) =>
-    serverControls.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message }),
+  // While the server is away (reconnecting), Alice's own media connection reports it by itself.
+  'session.exception': async (world, event) => {
+    if (world.path.events[world.step - 1]?.type === 'session.reconnecting') return;
+    await serverControls.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message });
+  },
 
   'publisher.published': byItself,
   'publisher.failed': byItself, // the browser refuses the camera (see setPermissionsFor)
