@@ -18,6 +18,7 @@ import type {
   SessionEvent,
 } from './call.types.ts';
 import { streamActorId } from './call.types.ts';
+import { devicesMachine } from './devices.machine.ts';
 import { streamMachine } from './stream.machine.ts';
 
 /**
@@ -41,6 +42,7 @@ export const callMachine = setup({
     }),
     openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(() => undefined),
     stream: streamMachine,
+    devices: devicesMachine,
   },
   guards: {
     joinIsValid: ({ event }) =>
@@ -103,6 +105,16 @@ export const callMachine = setup({
       } else {
         enqueue.assign({ notice: exceptionNotice(name, message) });
       }
+    }),
+    // The person's toggles of their own microphone and camera go to the actor that owns them.
+    forwardToDevices: sendTo('devices', ({ event }) => event),
+    // A remote person's microphone or camera went on or off: their tile shows it.
+    updateRemoteStream: assign({
+      remoteStreams: ({ context, event }) => {
+        if (event.type !== 'session.streamPropertyChanged') return context.remoteStreams;
+        const { streamId, property, value } = event;
+        return context.remoteStreams.map((s) => (s.streamId === streamId ? { ...s, [property]: value } : s));
+      },
     }),
     selectMain: assign({
       mainStreamId: ({ context, event }) => {
@@ -197,6 +209,7 @@ export const callMachine = setup({
       on: {
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
+        'session.streamPropertyChanged': { actions: 'updateRemoteStream' },
         'session.exception': { actions: 'routeException' },
         'session.disconnected': {
           target: 'ended',
@@ -274,7 +287,11 @@ export const callMachine = setup({
         },
         inCall: {
           initial: 'live',
+          // Your microphone and camera while in the call (machines/devices.machine.ts).
+          invoke: { id: 'devices', src: 'devices' },
           on: {
+            'user.toggleMicrophone': { actions: 'forwardToDevices' },
+            'user.toggleCamera': { actions: 'forwardToDevices' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },

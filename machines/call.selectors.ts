@@ -3,10 +3,13 @@
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
 import { streamActorId } from './call.types.ts';
+import type { devicesMachine } from './devices.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
 export type StreamActorRef = ActorRefFrom<typeof streamMachine>;
+export type DevicesActorRef = ActorRefFrom<typeof devicesMachine>;
+export type DevicesSnapshot = SnapshotFrom<typeof devicesMachine>;
 
 /** Which screen a person sees. */
 export type CallScreen = 'form' | 'joining' | 'call' | 'failed' | 'ended';
@@ -58,4 +61,14 @@ export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nic
   if (ownStreamId) return { key: 'self', nickname };
   const first = remoteStreams[0];
   return first ? { key: first.streamId, nickname: first.nickname } : null;
+}
+
+/** The actor that owns your microphone and camera, while you are in the call. */
+export function devicesActorOf(snapshot: CallSnapshot): DevicesActorRef | undefined {
+  return (snapshot.children as Record<string, unknown>).devices as DevicesActorRef | undefined;
+}
+
+/** Whether your microphone and camera are on, as the devices actor has them. */
+export function deviceStatus(devices: DevicesSnapshot): { microphone: boolean; camera: boolean } {
+  return { microphone: devices.matches({ microphone: 'on' }), camera: devices.matches({ camera: 'on' }) };
 }

@@ -56,6 +56,10 @@ export interface RemoteStreamInfo {
   nickname: string;
   hasAudio: boolean;
   hasVideo: boolean;
+  /** Whether their microphone is on (false when muted, or when they publish no audio). */
+  audioActive: boolean;
+  /** Whether their camera is on (false when turned off, or when they publish no video). */
+  videoActive: boolean;
 }
 
 export interface CallContext {
@@ -88,7 +92,11 @@ export type UserEvent =
   | { type: 'user.selectMain'; streamId: string | null }
   | { type: 'user.continueWithoutDevice' }
   | { type: 'user.retryPublish' }
-  | { type: 'user.dismissNotice' };
+  | { type: 'user.dismissNotice' }
+  | DevicesEvent;
+
+/** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
+export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };
 
 /** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
 export type SessionEvent =
@@ -100,6 +108,8 @@ export type SessionEvent =
   | { type: 'session.disconnected'; reason: string }
   | { type: 'session.reconnecting' }
   | { type: 'session.reconnected' }
+  /** A remote person turned their microphone or camera on or off (streamPropertyChanged). */
+  | { type: 'session.streamPropertyChanged'; streamId: string; property: 'audioActive' | 'videoActive'; value: boolean }
   | { type: 'session.exception'; name: string; message: string; streamId?: string };
 
 /** Sent by the same actor about our own camera and microphone. */
@@ -113,6 +123,8 @@ export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
 /** Commands the machine sends to the session actor. */
 export type SessionCommand =
   | { type: 'publish'; media: MediaChoice }
+  | { type: 'publishAudio'; enabled: boolean }
+  | { type: 'publishVideo'; enabled: boolean }
   | { type: 'leave' };
 
 export interface SessionActorInput {

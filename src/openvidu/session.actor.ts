@@ -111,7 +111,22 @@ export function createSessionActor(media: MediaRegistry) {
               nickname: nicknameFromConnectionData(stream.connection.data),
               hasAudio: stream.hasAudio,
               hasVideo: stream.hasVideo,
+              // Someone who joined already muted: their stream says so from the start.
+              audioActive: stream.hasAudio && stream.audioActive !== false,
+              videoActive: stream.hasVideo && stream.videoActive !== false,
             },
+          });
+        });
+        s.on('streamPropertyChanged', (event) => {
+          const { changedProperty, stream } = event;
+          if (changedProperty !== 'audioActive' && changedProperty !== 'videoActive') return;
+          // The library reports our own toggles here too; only remote streams are news.
+          if (!media.remoteStream(stream.streamId)) return;
+          send({
+            type: 'session.streamPropertyChanged',
+            streamId: stream.streamId,
+            property: changedProperty,
+            value: event.newValue === true || event.newValue === 'true',
           });
         });
         s.on('streamDestroyed', (event) => {
@@ -194,6 +209,14 @@ export function createSessionActor(media: MediaRegistry) {
 
       receive((command) => {
         if (command.type === 'publish') void publish(command.media);
+        if (command.type === 'publishAudio') publisher?.publishAudio(command.enabled);
+        // Off frees the camera (its light goes out); on opens it again with the same settings.
+        if (command.type === 'publishVideo') {
+          const toggled = command.enabled ? publisher?.publishVideo(true) : publisher?.publishVideo(false, true);
+          toggled?.catch((error: unknown) =>
+            send({ type: 'session.exception', name: 'DEVICE_ERROR', message: `Your camera could not start again: ${String((error as Error)?.message ?? error)}` }),
+          );
+        }
         if (command.type === 'leave') {
           leaving = true;
           // openvidu-browser emits sessionDisconnected('disconnect') inside disconnect(), which

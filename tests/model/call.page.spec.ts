@@ -22,6 +22,13 @@ export const PAGE_PATHS = {
   'a call with another person: tiles, main video, notices, a forced unpublish, a dropped socket, leave': [
     ...joined,
     f('session.streamCreated'),
+    // Bob turns his microphone, then his camera off; Alice turns hers off and on again.
+    f('session.streamPropertyChanged', 0),
+    f('session.streamPropertyChanged', 1),
+    f('user.toggleMicrophone'),
+    f('user.toggleCamera'),
+    f('user.toggleMicrophone'),
+    f('user.toggleCamera'),
     f('user.selectMain', 0),
     f('session.exception'),
     f('user.dismissNotice'),
