@@ -43,6 +43,9 @@ export const callMachine = setup({
     openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(() => undefined),
     stream: streamMachine,
     devices: devicesMachine,
+    // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
+    // hands its tracks to the session actor on Join.
+    preview: fromCallback(() => undefined),
   },
   guards: {
     joinIsValid: ({ event }) =>
@@ -157,6 +160,7 @@ export const callMachine = setup({
     // The join form. A second join cannot start here while one is under way, because no other
     // state accepts `user.join`.
     idle: {
+      invoke: { id: 'preview', src: 'preview' },
       on: {
         'user.join': [
           { guard: 'joinIsValid', target: 'fetchingToken', actions: 'rememberJoin' },

@@ -16,6 +16,7 @@ import { busyDevice, refusedDevice } from './device-probe.ts';
 import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+import { takePreview } from './preview-handoff.ts';
 
 /** The tutorial's camera settings: 640x480 at 30 fps, not mirrored. */
 const PUBLISHER_DEFAULTS = { resolution: '640x480', frameRate: 30, mirror: false } as const;
@@ -79,7 +80,11 @@ export function createSessionActor(media: MediaRegistry) {
         if (stopped || leaving) return;
         ov = new OpenVidu();
         ov.enableProdMode();
-        if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media);
+        // The pre-join preview's tracks, when it was on: published as they are, so Join does not
+        // open the camera a second time.
+        const preview = takePreview();
+        if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media, preview);
+        else for (const track of preview?.getTracks() ?? []) track.stop();
         session = ov.initSession();
         listen(session);
         try {
@@ -158,11 +163,20 @@ export function createSessionActor(media: MediaRegistry) {
       };
 
       /** Starts the devices of `choice`; once on, they show as your preview ('self'). */
-      const startCamera = (library: OpenVidu, choice: MediaChoice) => {
+      const startCamera = (library: OpenVidu, choice: MediaChoice, tracks: MediaStream | null = null) => {
+        const live = (list: MediaStreamTrack[] | undefined) => list?.find((t) => t.readyState === 'live');
+        const audio = live(tracks?.getAudioTracks());
+        const video = live(tracks?.getVideoTracks());
+        // Use the given tracks only if they are all this choice needs; otherwise open afresh.
+        const usable = tracks !== null && (!choice.audio || audio !== undefined) && (!choice.video || video !== undefined);
+        for (const track of tracks?.getTracks() ?? []) {
+          const kept = usable && ((track === audio && choice.audio) || (track === video && choice.video));
+          if (!kept) track.stop();
+        }
         const started = library.initPublisherAsync(undefined, {
           ...PUBLISHER_DEFAULTS,
-          audioSource: choice.audio ? undefined : false,
-          videoSource: choice.video ? undefined : false,
+          audioSource: choice.audio ? (usable ? audio : undefined) : false,
+          videoSource: choice.video ? (usable ? video : undefined) : false,
           publishAudio: choice.audio,
           publishVideo: choice.video,
         });
