@@ -20,6 +20,7 @@ export interface PreviewState {
   /** The device lists, known only once the page may use the devices (labels are empty before). */
   cameras: DeviceOption[] | null;
   microphones: DeviceOption[] | null;
+  speakers: DeviceOption[] | null;
   cameraId: string;
   microphoneId: string;
   /** A remembered device that is gone, and what was used instead. */
@@ -72,6 +73,7 @@ export class Preview {
     reason: null,
     cameras: null,
     microphones: null,
+    speakers: null,
     cameraId: '',
     microphoneId: '',
     notice: null,
@@ -190,6 +192,6 @@ export class Preview {
     const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
     const of = (kind: MediaDeviceKind, word: string) =>
       devices.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${word} ${i + 1}` }));
-    this.#set({ cameras: of('videoinput', 'Camera'), microphones: of('audioinput', 'Microphone') });
+    this.#set({ cameras: of('videoinput', 'Camera'), microphones: of('audioinput', 'Microphone'), speakers: of('audiooutput', 'Speaker') });
   }
 }
