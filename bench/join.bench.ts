@@ -12,8 +12,10 @@ import {
   waitForJoinForm, type BenchMarks, type Row,
 } from './harness.ts';
 
-type Variant = 'page' | 'tutorial' | 'parallel';
-const VARIANTS: Variant[] = ['page', 'tutorial', 'parallel'];
+// 'prejoin': the call page with its pre-join preview already playing when Join is clicked (the
+// camera is open before the click, and its tracks are the ones published).
+type Variant = 'page' | 'tutorial' | 'parallel' | 'prejoin';
+const VARIANTS: Variant[] = ['page', 'tutorial', 'parallel', 'prejoin'];
 
 interface JoinSample {
   ownPlaying: number;
@@ -35,9 +37,15 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
   const context = await newInstrumentedContext(ctx.browser);
   try {
     const page: Page = await context.newPage();
-    if (variant === 'page') {
+    if (variant === 'page' || variant === 'prejoin') {
       await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
       await waitForJoinForm(page);
+      if (variant === 'prejoin') {
+        await page.waitForFunction(() => {
+          const video = document.querySelector<HTMLVideoElement>('.prejoin video');
+          return !!video && video.videoWidth > 0 && !video.paused;
+        }, undefined, { timeout: 30_000 });
+      }
       // Like the bare page's 'load' (which includes openvidu-browser), wait until the page has
       // fetched what it fetches by itself: the form is usable first (figure 4), and the library
       // and call screens arrive while a person types. Clicking within milliseconds of the form
@@ -47,7 +55,8 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
       await page.goto(barePageUrl(ctx.origin, ctx.serverUrl, variant === 'parallel' ? { order: 'parallel' } : {}), { waitUntil: 'load' });
     }
     await clickJoin(page, `bench-join-${variant}-${i}-${Date.now()}`, `Bench${i}`);
-    const done = variant === 'page' ? 'screen:call' : 'inCall';
+    const callPage = variant === 'page' || variant === 'prejoin';
+    const done = callPage ? 'screen:call' : 'inCall';
     const m = await waitFor(`${variant} join ${i}`, async () => {
       const marks = await readMarks(page);
       if (marks.marks.failed !== undefined || marks.marks['screen:failed'] !== undefined) throw new Error(`${variant} join ${i} failed`);
@@ -55,7 +64,7 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
     }, 30_000, 25);
     // Leave explicitly (leaveRoom): a closed socket alone keeps the participant for the server's
     // 10 s reconnection window.
-    if (variant === 'page') {
+    if (callPage) {
       await page.getByRole('button', { name: 'Leave' }).click();
       await page.waitForSelector('main[data-screen="form"]', { timeout: 10_000 });
     } else {
@@ -73,7 +82,7 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
 
 function sample(variant: Variant, { marks }: BenchMarks): JoinSample {
   const at = (name: string) => (marks[name] ?? Number.NaN) - (marks.click ?? Number.NaN);
-  const page = variant === 'page';
+  const page = variant === 'page' || variant === 'prejoin';
   const token = page ? at('step:Connecting…') - at('step:Getting a token…') : at('token');
   const connect = page ? at('step:Starting your camera…') - at('step:Connecting…') : at('connected') - at('token');
   const inCall = page ? at('screen:call') : at('inCall');
@@ -95,7 +104,7 @@ export const joinBench: Benchmark = {
   name: 'join',
   async run(ctx) {
     const n = reps(ctx, 20);
-    const samples: Record<Variant, JoinSample[]> = { page: [], tutorial: [], parallel: [] };
+    const samples: Record<Variant, JoinSample[]> = { page: [], tutorial: [], parallel: [], prejoin: [] };
     for (const v of VARIANTS) await joinOnce(ctx, v, -1); // warm-up: Chromium's first camera and first peer connection
     // The parallel variant is an extra (what reordering would gain): a third as many joins keeps the run short.
     const nParallel = Math.ceil(n / 3);
@@ -124,6 +133,19 @@ export const joinBench: Benchmark = {
     compare('click → own video playing', 'ownPlaying', 'ratio ≤ 1.05');
     compare('click → published (publishVideo answered)', 'published', 'ratio ≤ 1.05');
     compare('click → inCall (page: data-screen=call; bare: publish() resolved)', 'inCall', 'ratio ≤ 1.05');
+    // Issue 11: Join with the preview already running, against the bare page in tutorial order.
+    for (const [metric, k] of [
+      ['pre-join: click (preview playing) → own video playing', 'ownPlaying'],
+      ['pre-join: click (preview playing) → published', 'published'],
+    ] as const) {
+      const pre = of('prejoin', k);
+      const base = of('tutorial', k);
+      const ratio = pre.median / base.median;
+      rows.push({
+        figure: '1 join', metric: `${metric} (median; p95 ${round(pre.p95, 0)}; n ${pre.n})`, value: round(pre.median, 0), unit: 'ms',
+        baseline: round(base.median, 0), ratio: round(ratio, 2), goal: 'ratio ≤ 0.6', met: ratio <= 0.6, note: 'baseline = tutorial order',
+      });
+    }
     for (const [k, label] of [
       ['token', 'fetchingToken ("Getting a token…")'],
       ['connect', 'connecting ("Connecting…": lazy openvidu-browser + WebSocket + joinRoom)'],

@@ -28,6 +28,7 @@ import type {
   SessionEvent,
 } from './call.types.ts';
 import { streamActorId } from './call.types.ts';
+import { devicesMachine } from './devices.machine.ts';
 import { streamMachine } from './stream.machine.ts';
 
 /**
@@ -57,6 +58,10 @@ export const callMachine = setup({
     }),
     openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(() => undefined),
     stream: streamMachine,
+    devices: devicesMachine,
+    // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
+    // hands its tracks to the session actor on Join.
+    preview: fromCallback(() => undefined),
   },
   guards: {
     joinIsValid: ({ event }) =>
@@ -163,6 +168,16 @@ export const callMachine = setup({
         enqueue.assign({ notice: exceptionNotice(name, message) });
       }
     }),
+    // The person's toggles of their own microphone and camera go to the actor that owns them.
+    forwardToDevices: sendTo('devices', ({ event }) => event),
+    // A remote person's microphone or camera went on or off: their tile shows it.
+    updateRemoteStream: assign({
+      remoteStreams: ({ context, event }) => {
+        if (event.type !== 'session.streamPropertyChanged') return context.remoteStreams;
+        const { streamId, property, value } = event;
+        return context.remoteStreams.map((s) => (s.streamId === streamId ? { ...s, [property]: value } : s));
+      },
+    }),
     selectMain: assign({
       mainStreamId: ({ context, event }) => {
         if (event.type !== 'user.selectMain') return context.mainStreamId;
@@ -208,6 +223,7 @@ export const callMachine = setup({
     // The join form. A second join cannot start here while one is under way, because no other
     // state accepts `user.join`.
     idle: {
+      invoke: { id: 'preview', src: 'preview' },
       on: {
         'user.join': [
           { guard: 'joinIsValid', target: 'fetchingToken', actions: 'rememberJoin' },
@@ -268,6 +284,7 @@ export const callMachine = setup({
         'session.speakingChanged': { actions: 'noteSpeaking' },
         'user.openChat': { actions: 'openChat' },
         'user.closeChat': { actions: 'closeChat' },
+        'session.streamPropertyChanged': { actions: 'updateRemoteStream' },
         'session.disconnected': {
           target: 'ended',
           actions: assign({ error: ({ event }) => disconnectError(event.reason) }),
@@ -344,7 +361,11 @@ export const callMachine = setup({
         },
         inCall: {
           initial: 'live',
+          // Your microphone and camera while in the call (machines/devices.machine.ts).
+          invoke: { id: 'devices', src: 'devices' },
           on: {
+            'user.toggleMicrophone': { actions: 'forwardToDevices' },
+            'user.toggleCamera': { actions: 'forwardToDevices' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },

@@ -3,10 +3,13 @@
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
 import { streamActorId, type ParticipantInfo } from './call.types.ts';
+import type { devicesMachine } from './devices.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
 export type StreamActorRef = ActorRefFrom<typeof streamMachine>;
+export type DevicesActorRef = ActorRefFrom<typeof devicesMachine>;
+export type DevicesSnapshot = SnapshotFrom<typeof devicesMachine>;
 
 /** Which screen a person sees. */
 export type CallScreen = 'form' | 'joining' | 'call' | 'failed' | 'ended';
@@ -74,4 +77,14 @@ export function peopleInCall(snapshot: CallSnapshot): number {
     remoteStreams.filter((s) => !participants.some((p) => p.connectionId === s.connectionId)).map((s) => s.connectionId),
   );
   return 1 + participants.length + unannounced.size;
+}
+
+/** The actor that owns your microphone and camera, while you are in the call. */
+export function devicesActorOf(snapshot: CallSnapshot): DevicesActorRef | undefined {
+  return (snapshot.children as Record<string, unknown>).devices as DevicesActorRef | undefined;
+}
+
+/** Whether your microphone and camera are on, as the devices actor has them. */
+export function deviceStatus(devices: DevicesSnapshot): { microphone: boolean; camera: boolean } {
+  return { microphone: devices.matches({ microphone: 'on' }), camera: devices.matches({ camera: 'on' }) };
 }

@@ -93,6 +93,10 @@ export interface RemoteStreamInfo {
   nickname: string;
   hasAudio: boolean;
   hasVideo: boolean;
+  /** Whether their microphone is on (false when muted, or when they publish no audio). */
+  audioActive: boolean;
+  /** Whether their camera is on (false when turned off, or when they publish no video). */
+  videoActive: boolean;
 }
 
 export interface CallContext {
@@ -136,7 +140,11 @@ export type UserEvent =
   | { type: 'user.dismissNotice' }
   | { type: 'user.openChat' }
   | { type: 'user.closeChat' }
-  | { type: 'user.sendChat'; text: string };
+  | { type: 'user.sendChat'; text: string }
+  | DevicesEvent;
+
+/** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
+export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };
 
 /** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
 export type SessionEvent =
@@ -152,7 +160,9 @@ export type SessionEvent =
   | { type: 'session.reconnected' }
   | { type: 'session.exception'; name: string; message: string; streamId?: string }
   | { type: 'session.chatReceived'; message: Omit<ChatMessage, 'id' | 'mine'> }
-  | { type: 'session.speakingChanged'; connectionId: string; speaking: boolean };
+  | { type: 'session.speakingChanged'; connectionId: string; speaking: boolean }
+  /** A remote person turned their microphone or camera on or off (streamPropertyChanged). */
+  | { type: 'session.streamPropertyChanged'; streamId: string; property: 'audioActive' | 'videoActive'; value: boolean };
 
 /** Sent by the same actor about our own camera and microphone. */
 export type PublisherEvent =
@@ -166,6 +176,8 @@ export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
 export type SessionCommand =
   | { type: 'publish'; media: MediaChoice }
   | { type: 'sendChat'; text: string }
+  | { type: 'publishAudio'; enabled: boolean }
+  | { type: 'publishVideo'; enabled: boolean }
   | { type: 'leave' };
 
 export interface SessionActorInput {

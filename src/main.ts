@@ -13,6 +13,7 @@ import { loadOnce } from './load-once.ts';
 import { followRoom } from './room-location.ts';
 import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
+import { loadPreview, previewActor } from './openvidu/preview.actor.ts';
 import App from './views/App.svelte';
 
 // config.json loads in parallel with everything else: the form does not need it, only Join (and
@@ -63,6 +64,7 @@ const machine = callMachine.provide({
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
     stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
+    preview: previewActor,
   },
 });
 // Videos exist only in the joining and call screens, which come after fetchingToken.
@@ -97,7 +99,7 @@ addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks <div id="app">');
-mount(App, { target, props: { actor, attachVideo } });
+mount(App, { target, props: { actor, attachVideo, loadPreview } });
 
 // The form is usable now: fetch the rest (OpenVidu actors and openvidu-browser, token code) while
 // the person types, so Join does not wait.

@@ -17,6 +17,7 @@ import { busyDevice, refusedDevice } from './device-probe.ts';
 import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+import { takePreview } from './preview-handoff.ts';
 
 /** How often speech detection samples each stream's sound (openvidu-call uses 50 ms; 100 ms halves the cost). */
 const SPEAKING_INTERVAL_MS = 100;
@@ -86,7 +87,11 @@ export function createSessionActor(media: MediaRegistry) {
         ov = new OpenVidu();
         ov.enableProdMode();
         ov.setAdvancedConfiguration({ publisherSpeakingEventsOptions: { interval: SPEAKING_INTERVAL_MS, threshold: -50 } });
-        if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media);
+        // The pre-join preview's tracks, when it was on: published as they are, so Join does not
+        // open the camera a second time.
+        const preview = takePreview();
+        if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media, preview);
+        else for (const track of preview?.getTracks() ?? []) track.stop();
         session = ov.initSession();
         listen(session);
         try {
@@ -149,7 +154,22 @@ export function createSessionActor(media: MediaRegistry) {
               nickname: nicknameFromConnectionData(stream.connection.data),
               hasAudio: stream.hasAudio,
               hasVideo: stream.hasVideo,
+              // Someone who joined already muted: their stream says so from the start.
+              audioActive: stream.hasAudio && stream.audioActive !== false,
+              videoActive: stream.hasVideo && stream.videoActive !== false,
             },
+          });
+        });
+        s.on('streamPropertyChanged', (event) => {
+          const { changedProperty, stream } = event;
+          if (changedProperty !== 'audioActive' && changedProperty !== 'videoActive') return;
+          // The library reports our own toggles here too; only remote streams are news.
+          if (!media.remoteStream(stream.streamId)) return;
+          send({
+            type: 'session.streamPropertyChanged',
+            streamId: stream.streamId,
+            property: changedProperty,
+            value: event.newValue === true || event.newValue === 'true',
           });
         });
         s.on('streamDestroyed', (event) => {
@@ -181,11 +201,20 @@ export function createSessionActor(media: MediaRegistry) {
       };
 
       /** Starts the devices of `choice`; once on, they show as your preview ('self'). */
-      const startCamera = (library: OpenVidu, choice: MediaChoice) => {
+      const startCamera = (library: OpenVidu, choice: MediaChoice, tracks: MediaStream | null = null) => {
+        const live = (list: MediaStreamTrack[] | undefined) => list?.find((t) => t.readyState === 'live');
+        const audio = live(tracks?.getAudioTracks());
+        const video = live(tracks?.getVideoTracks());
+        // Use the given tracks only if they are all this choice needs; otherwise open afresh.
+        const usable = tracks !== null && (!choice.audio || audio !== undefined) && (!choice.video || video !== undefined);
+        for (const track of tracks?.getTracks() ?? []) {
+          const kept = usable && ((track === audio && choice.audio) || (track === video && choice.video));
+          if (!kept) track.stop();
+        }
         const started = library.initPublisherAsync(undefined, {
           ...PUBLISHER_DEFAULTS,
-          audioSource: choice.audio ? undefined : false,
-          videoSource: choice.video ? undefined : false,
+          audioSource: choice.audio ? (usable ? audio : undefined) : false,
+          videoSource: choice.video ? (usable ? video : undefined) : false,
           publishAudio: choice.audio,
           publishVideo: choice.video,
         });
@@ -236,6 +265,14 @@ export function createSessionActor(media: MediaRegistry) {
           session
             .signal({ type: 'chat', data: JSON.stringify({ message: command.text, nickname: input.nickname }) })
             .catch(() => send({ type: 'session.exception', name: 'CHAT_NOT_SENT', message: 'Your message could not be sent. Try again.' }));
+        }
+        if (command.type === 'publishAudio') publisher?.publishAudio(command.enabled);
+        // Off frees the camera (its light goes out); on opens it again with the same settings.
+        if (command.type === 'publishVideo') {
+          const toggled = command.enabled ? publisher?.publishVideo(true) : publisher?.publishVideo(false, true);
+          toggled?.catch((error: unknown) =>
+            send({ type: 'session.exception', name: 'DEVICE_ERROR', message: `Your camera could not start again: ${String((error as Error)?.message ?? error)}` }),
+          );
         }
         if (command.type === 'leave') {
           leaving = true;

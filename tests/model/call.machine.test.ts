@@ -24,6 +24,8 @@ import {
   type StatePath,
 } from './call.model.ts';
 import { writeCoverage } from './coverage.ts';
+import { allDeviceTransitions, DEVICE_STATE_PATHS, deviceStateIds, deviceStatePathsOf, type DeviceStatePath } from './devices.model.ts';
+import { fixture as f, walkModel } from './call.model.ts';
 
 type FakeCall = ReturnType<typeof startFakeCall>;
 
@@ -42,6 +44,9 @@ const CAUSES = {
   'user.openChat': (call, e) => call.actor.send(e),
   'user.closeChat': (call, e) => call.actor.send(e),
   'user.sendChat': (call, e) => call.actor.send(e),
+  'user.toggleMicrophone': (call, e) => call.actor.send(e),
+  'user.toggleCamera': (call, e) => call.actor.send(e),
+  'session.streamPropertyChanged': (call, e) => call.lastSession().emit(e),
   'session.connected': (call, e) => call.lastSession().emit(e),
   'session.connectFailed': (call, e) => call.lastSession().emit(e),
   'session.left': (call, e) => call.lastSession().emit(e),
@@ -126,6 +131,21 @@ const STATE_CHECKS = {
   },
 } satisfies Record<StatePath, (call: FakeCall, live: CallSnapshot) => void>;
 
+/** The last command of a kind the devices actor sent the session actor. */
+const lastCommand = (call: FakeCall, type: 'publishAudio' | 'publishVideo') =>
+  call.lastSession().commands.filter((c) => c.type === type).at(-1);
+
+/** What must hold in each state of the devices actor. Exhaustive. */
+const DEVICE_CHECKS = {
+  'devices.microphone': (call) => expect(liveSessions(call)).toHaveLength(1),
+  // On: never asked (published with audio), or last asked to publish it.
+  'devices.microphone.on': (call) => expect(lastCommand(call, 'publishAudio') ?? { enabled: true }).toMatchObject({ enabled: true }),
+  'devices.microphone.off': (call) => expect(lastCommand(call, 'publishAudio')).toEqual({ type: 'publishAudio', enabled: false }),
+  'devices.camera': (call) => expect(liveSessions(call)).toHaveLength(1),
+  'devices.camera.on': (call) => expect(lastCommand(call, 'publishVideo') ?? { enabled: true }).toMatchObject({ enabled: true }),
+  'devices.camera.off': (call) => expect(lastCommand(call, 'publishVideo')).toEqual({ type: 'publishVideo', enabled: false }),
+} satisfies Record<DeviceStatePath, (call: FakeCall) => void>;
+
 /** Token requests the path answered (resolved or rejected), so idle may keep them. */
 const settled = new WeakSet<object>();
 
@@ -138,6 +158,7 @@ async function runPath(path: ModelPath): Promise<void> {
   try {
     for (const [i, event] of path.events.entries()) {
       const before = recorder.taken.length;
+      const devicesBefore = recorder.devicesTaken.length;
       if (event.type === 'xstate.done.actor.fetchToken' || event.type === 'xstate.error.actor.fetchToken') {
         settled.add(call.lastTokenRequest());
       }
@@ -158,6 +179,15 @@ async function runPath(path: ModelPath): Promise<void> {
         covered.states.add(state);
       }
       for (const key of recorder.taken.slice(before)) covered.transitions.add(key);
+      for (const key of recorder.devicesTaken.slice(devicesBefore)) covered.transitions.add(key);
+      for (const state of deviceStatePathsOf(live as never)) {
+        try {
+          DEVICE_CHECKS[state](call);
+        } catch (error) {
+          throw new Error(`${where}: check of ${state} failed: ${(error as Error).message}`);
+        }
+        covered.states.add(state);
+      }
       covered.steps++;
     }
     covered.paths++;
@@ -181,6 +211,11 @@ describe('the model itself', () => {
     walk(callMachine.root);
     expect([...STATE_PATHS].sort()).toEqual(ids.sort());
     expect(Object.keys(STATE_CHECKS).sort()).toEqual(ids.sort());
+  });
+
+  it('has a check for exactly the states the devices machine has', () => {
+    expect([...DEVICE_STATE_PATHS].sort()).toEqual(deviceStateIds().sort());
+    expect(Object.keys(DEVICE_CHECKS).sort()).toEqual(deviceStateIds().sort());
   });
 });
 
@@ -217,6 +252,26 @@ describe('the model\'s paths on the live machine with fake OpenVidu actors', () 
     const key = path.taken.at(-1)?.join(' + ') ?? '';
     byLast.set(key, [...(byLast.get(key) ?? []), path]);
   }
+  // The call graph sees a toggle as a self-loop, so each of its paths toggles once: this one
+  // turns each device off and on again, to take the devices actor's way back.
+  it('toggles the microphone and the camera off and on again', async () => {
+    const toggles = walkModel([
+      f('user.join'),
+      f('xstate.done.actor.fetchToken'),
+      f('session.connected'),
+      f('publisher.published'),
+      f('user.toggleMicrophone'),
+      f('user.toggleCamera'),
+      f('user.toggleMicrophone'),
+      f('user.toggleCamera'),
+      f('user.leave'),
+      f('session.left'),
+    ]);
+    await runPath(toggles);
+    const reachable = new Set(covered.transitions);
+    expect(allDeviceTransitions().filter((t) => !reachable.has(t))).toEqual([]);
+  });
+
   for (const [key, group] of [...byLast].sort(([a], [b]) => a.localeCompare(b))) {
     it(`ends with ${key} (${group.length} paths)`, async () => {
       for (const path of group) await runPath(path);

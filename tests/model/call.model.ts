@@ -19,6 +19,7 @@ import {
 import { TestModel } from 'xstate/graph';
 import { callMachine, type CallMachine } from '../../machines/call.machine.ts';
 import type { CallEvent, RemoteStreamInfo } from '../../machines/call.types.ts';
+import { deviceStatePathsOf, isDeviceTransition } from './devices.model.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
 
@@ -45,6 +46,8 @@ export const BOB: RemoteStreamInfo = {
   nickname: 'Bob',
   hasAudio: true,
   hasVideo: true,
+  audioActive: true,
+  videoActive: true,
 };
 
 /**
@@ -70,6 +73,8 @@ export const EVENT_FIXTURES = {
   'user.openChat': [{ type: 'user.openChat' }],
   'user.closeChat': [{ type: 'user.closeChat' }],
   'user.sendChat': [{ type: 'user.sendChat', text: 'Hello from Alice' }],
+  'user.toggleMicrophone': [{ type: 'user.toggleMicrophone' }],
+  'user.toggleCamera': [{ type: 'user.toggleCamera' }],
   'session.connected': [{ type: 'session.connected', connectionId: 'con_Alice' }],
   'session.connectFailed': [
     {
@@ -91,6 +96,10 @@ export const EVENT_FIXTURES = {
     { type: 'session.chatReceived', message: { fromConnectionId: BOB.connectionId, nickname: 'Bob', text: 'Hello from Bob', at: 0 } },
   ],
   'session.speakingChanged': [{ type: 'session.speakingChanged', connectionId: BOB.connectionId, speaking: true }],
+  'session.streamPropertyChanged': [
+    { type: 'session.streamPropertyChanged', streamId: BOB.streamId, property: 'audioActive', value: false },
+    { type: 'session.streamPropertyChanged', streamId: BOB.streamId, property: 'videoActive', value: false },
+  ],
   'session.reconnecting': [{ type: 'session.reconnecting' }],
   'session.reconnected': [{ type: 'session.reconnected' }],
   'session.exception': [
@@ -219,13 +228,18 @@ export function acceptedEventTypes(): string[] {
 /** Collects the transitions an actor takes, from its inspection stream. */
 export function transitionRecorder() {
   const taken: TransitionKey[] = [];
+  /** The devices actor's transitions (tests/model/devices.model.ts), kept apart. */
+  const devicesTaken: TransitionKey[] = [];
   const observer = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
     const transitions = (event as unknown as { _transitions: Parameters<typeof transitionKey>[0][] })._transitions;
     // Only the call machine's transitions: stream actors have a definition of their own.
-    for (const t of transitions) if (t.source.id === 'call' || t.source.id.startsWith('call.')) taken.push(transitionKey(t));
+    for (const t of transitions) {
+      if (t.source.id === 'call' || t.source.id.startsWith('call.')) taken.push(transitionKey(t));
+      else if (isDeviceTransition(t.source.id)) devicesTaken.push(transitionKey(t));
+    }
   };
-  return { taken, observer };
+  return { taken, devicesTaken, observer };
 }
 
 /**
@@ -245,11 +259,25 @@ export function replay(events: readonly AnyEventObject[]) {
   });
   const actor = createActor(inert, { input: {}, inspect: (e) => recorder.observer(e) });
   actor.start();
-  const perEvent: { event: AnyEventObject; taken: TransitionKey[]; snapshot: CallSnapshot }[] = [];
+  const perEvent: {
+    event: AnyEventObject;
+    taken: TransitionKey[];
+    snapshot: CallSnapshot;
+    devicesTaken: TransitionKey[];
+    devices: string[];
+  }[] = [];
   for (const event of events) {
     const before = recorder.taken.length;
+    const devicesBefore = recorder.devicesTaken.length;
     actor.send(event as never);
-    perEvent.push({ event, taken: recorder.taken.slice(before), snapshot: actor.getSnapshot() });
+    const snapshot = actor.getSnapshot();
+    perEvent.push({
+      event,
+      taken: recorder.taken.slice(before),
+      snapshot,
+      devicesTaken: recorder.devicesTaken.slice(devicesBefore),
+      devices: deviceStatePathsOf(snapshot as never),
+    });
   }
   actor.stop();
   return { taken: recorder.taken, perEvent };

@@ -29,6 +29,13 @@ export const PAGE_PATHS = {
     f('session.chatReceived'),
     f('user.closeChat'),
     f('session.chatReceived'),
+    // Bob turns his microphone, then his camera off; Alice turns hers off and on again.
+    f('session.streamPropertyChanged', 0),
+    f('session.streamPropertyChanged', 1),
+    f('user.toggleMicrophone'),
+    f('user.toggleCamera'),
+    f('user.toggleMicrophone'),
+    f('user.toggleCamera'),
     f('user.selectMain', 0),
     f('session.exception'),
     f('user.dismissNotice'),

@@ -20,6 +20,7 @@ import {
 } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
 import { NOT_PAINTED_ON_PAGE } from './not-painted.ts';
+import type { DeviceStatePath } from './devices.model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The local server, as an operator (REST with the secret) and as a test (the /test routes)
@@ -74,6 +75,12 @@ export interface PageView {
   ownTile: boolean;
   remoteTiles: number;
   main: string;
+  /** aria-pressed of your Microphone and Camera buttons ('' when there are none). */
+  microphone: string;
+  camera: string;
+  /** Remote tiles with a muted-microphone mark, and with a name card instead of video. */
+  mutedMarks: number;
+  nameCards: number;
 }
 
 // Runs in the page before its own scripts: every DOM change that alters the summary is kept,
@@ -95,6 +102,10 @@ function recordViews(): void {
     ownTile: document.querySelector('.tiles .video-tile[data-media-key="self"]') !== null,
     remoteTiles: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"])').length,
     main: text('.stage .video-tile.main .nickname'),
+    microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
+    camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
+    mutedMarks: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .muted-mark').length,
+    nameCards: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .name-card').length,
   });
   let last = '';
   const note = () => {
@@ -290,6 +301,8 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await world.alice.getByRole('textbox', { name: 'Message' }).fill(event.text);
     await click(world.alice, 'Send');
   },
+  'user.toggleMicrophone': (world) => click(world.alice, 'Microphone'),
+  'user.toggleCamera': (world) => click(world.alice, 'Camera'),
 
   // openvidu-browser, as the session actor reports it.
   'session.connected': byItself,
@@ -315,8 +328,13 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await world.bob.getByRole('textbox', { name: 'Message' }).fill(event.message.text);
     await click(world.bob, 'Send');
   },
-  // Chromium's fake microphone beeps: speech detection fires by itself while anyone publishes sound.
+  // The fake microphone plays a steady tone: speech detection fires by itself while anyone publishes sound.
   'session.speakingChanged': byItself,
+  // The other person turns their microphone or camera off.
+  'session.streamPropertyChanged': async (world, event) => {
+    if (!world.bob) throw new Error('No second participant to toggle a device');
+    await click(world.bob, event.property === 'audioActive' ? 'Microphone' : 'Camera');
+  },
   'session.disconnected': async (world, event) => {
     const connectionId = await ownConnection(world);
     switch (event.reason) {
@@ -439,7 +457,9 @@ export const PAGE_STATES = {
       v.ownTile === (m.context.ownStreamId !== null) &&
       v.remoteTiles === m.context.remoteStreams.length &&
       (v.notice !== '') === (m.context.notice !== null) &&
-      v.main === expectedMain(m),
+      v.main === expectedMain(m) &&
+      v.mutedMarks === m.context.remoteStreams.filter((s) => !s.audioActive).length &&
+      v.nameCards === m.context.remoteStreams.filter((s) => !s.videoActive).length,
   },
   'session.inCall.live': { shows: (v) => v.screen === 'call' && !v.reconnecting },
   'session.inCall.reconnecting': { shows: (v) => v.screen === 'call' && v.reconnecting },
@@ -451,6 +471,16 @@ export const PAGE_STATES = {
     shows: (v, m) => v.screen === 'ended' && v.errorTitle === 'The call ended' && v.errorKind === m.context.error?.kind,
   },
 } satisfies Record<StatePath, PageStateCheck>;
+
+/** What the page shows in each state of the devices actor: the buttons' aria-pressed. */
+const DEVICE_PAGE_STATES: Record<DeviceStatePath, (view: PageView) => boolean> = {
+  'devices.microphone': (v) => v.microphone !== '',
+  'devices.microphone.on': (v) => v.microphone === 'true',
+  'devices.microphone.off': (v) => v.microphone === 'false',
+  'devices.camera': (v) => v.camera !== '',
+  'devices.camera.on': (v) => v.camera === 'true',
+  'devices.camera.off': (v) => v.camera === 'false',
+};
 
 /**
  * What must hold once an event was taken, beyond what the page shows: after a leave, at whatever
@@ -560,6 +590,7 @@ export async function runPagePath(
               );
             }
             for (const key of extra.taken) result.transitions.add(key);
+            for (const key of extra.devicesTaken) result.transitions.add(key);
           }
         }
         const live = state.perEvent[found]!;
@@ -586,6 +617,18 @@ export async function runPagePath(
               .toBe('shown');
           }
           result.states.add(statePath);
+        }
+        // The devices actor, as the page's own actor had it after this event.
+        for (const key of live.devicesTaken) result.transitions.add(key);
+        for (const devicePath of live.devices as DeviceStatePath[]) {
+          const shows = DEVICE_PAGE_STATES[devicePath];
+          await expect
+            .poll(async () => shows((await views(world.alice)).at(-1) as PageView), {
+              message: `${where}: the page does not show ${devicePath}`,
+              timeout: 15_000,
+            })
+            .toBe(true);
+          result.states.add(devicePath);
         }
         await world.runDueUndos();
         await SERVER_CHECKS[event.type]?.(world);

@@ -108,6 +108,8 @@ export function remoteStream(id: string, nickname = `Nick ${id}`) {
     nickname,
     hasAudio: true,
     hasVideo: true,
+    audioActive: true,
+    videoActive: true,
   };
 }
 

@@ -1,0 +1,197 @@
+// The pre-join preview: your camera and microphone before you join, with the devices you pick.
+// It uses the browser's media API only (no openvidu-browser), so it works while the library is
+// still loading. Its tracks are the ones that get published: on Join they go to the hand-off
+// (preview-handoff.ts), where the session actor takes them, so the camera opens once per join.
+//
+// The camera starts at once when the page is already allowed to use it (on the first visit of
+// the form only: after a call the camera stays off until you turn it on), otherwise when the
+// person asks. Refusing leaves the form usable: you can join without devices.
+import { handOffPreview, takePreview } from './preview-handoff.ts';
+
+export interface DeviceOption {
+  deviceId: string;
+  label: string;
+}
+
+export interface PreviewState {
+  status: 'off' | 'starting' | 'on' | 'refused';
+  /** Why the preview is off after a failure, in words a person can act on. */
+  reason: string | null;
+  /** The device lists, known only once the page may use the devices (labels are empty before). */
+  cameras: DeviceOption[] | null;
+  microphones: DeviceOption[] | null;
+  speakers: DeviceOption[] | null;
+  cameraId: string;
+  microphoneId: string;
+  /** A remembered device that is gone, and what was used instead. */
+  notice: string | null;
+  stream: MediaStream | null;
+}
+
+const STORAGE_KEY = 'call.devices';
+/** The tutorial's camera settings, as the publisher asks for them. */
+const VIDEO = { width: 640, height: 480, frameRate: 30 };
+
+interface Remembered {
+  cameraId?: string;
+  microphoneId?: string;
+}
+
+function remembered(): Remembered {
+  try {
+    return (JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Remembered) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function remember(choice: Remembered): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...remembered(), ...choice }));
+  } catch {
+    // Private mode or storage full: the choice lasts this visit only.
+  }
+}
+
+const stopAll = (stream: MediaStream | null) => {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+};
+
+function refusalReason(error: unknown): string {
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'You did not allow this page to use your camera and microphone. You can still join without them.';
+  if (name === 'NotFoundError') return 'No camera or microphone was found. You can still join without them.';
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return 'Your camera or microphone is in use by another application. You can still join without them.';
+  return 'Your camera and microphone could not start. You can still join without them.';
+}
+
+export class Preview {
+  #state: PreviewState = {
+    status: 'off',
+    reason: null,
+    cameras: null,
+    microphones: null,
+    speakers: null,
+    cameraId: '',
+    microphoneId: '',
+    notice: null,
+    stream: null,
+  };
+  readonly #listeners = new Set<(state: PreviewState) => void>();
+  #active = false;
+  #visits = 0;
+  #attempt = 0;
+
+  get state(): PreviewState {
+    return this.#state;
+  }
+
+  subscribe(listener: (state: PreviewState) => void): () => void {
+    this.#listeners.add(listener);
+    listener(this.#state);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #set(patch: Partial<PreviewState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of this.#listeners) listener(this.#state);
+  }
+
+  /** The form is shown: take back a hand-off a cancelled join left, or start if allowed. */
+  async activate(): Promise<void> {
+    this.#active = true;
+    const first = this.#visits++ === 0;
+    const returned = takePreview();
+    if (returned) {
+      this.#set({ stream: returned, status: 'on', reason: null });
+      return;
+    }
+    if (first && (await this.#granted()) && this.#active && this.#state.status === 'off') await this.start();
+  }
+
+  /** The form is gone (Join): the tracks go to the hand-off for the session actor. */
+  deactivate(): void {
+    this.#active = false;
+    this.#attempt++;
+    const { stream } = this.#state;
+    if (stream && this.#state.status === 'on') handOffPreview(stream);
+    else stopAll(stream);
+    this.#set({ stream: null, status: 'off' });
+  }
+
+  /** Start (or restart, with the chosen devices) the camera and microphone. */
+  async start(): Promise<void> {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.#set({ status: 'refused', reason: 'This browser cannot use a camera here (it needs https or localhost).' });
+      return;
+    }
+    const attempt = ++this.#attempt;
+    stopAll(this.#state.stream); // before opening again: a phone may have one camera only
+    this.#set({ status: 'starting', stream: null, reason: null });
+    const wanted = { ...remembered(), ...(this.#state.cameraId ? { cameraId: this.#state.cameraId } : {}), ...(this.#state.microphoneId ? { microphoneId: this.#state.microphoneId } : {}) };
+    const constraints = (choice: Remembered): MediaStreamConstraints => ({
+      video: { ...VIDEO, ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) },
+      audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
+    });
+    let stream: MediaStream;
+    let notice: string | null = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(constraints(wanted));
+    } catch (error) {
+      const name = (error as { name?: string } | null)?.name;
+      const chosen = wanted.cameraId || wanted.microphoneId;
+      if (!chosen || (name !== 'OverconstrainedError' && name !== 'NotFoundError')) return this.#fail(attempt, error);
+      // A remembered device that is gone: the default one instead, and say so.
+      notice = 'A camera or microphone you chose before is not available now: using the default one.';
+      try {
+        stream = await navigator.mediaDevices.getUserMedia(constraints({}));
+      } catch (again) {
+        return this.#fail(attempt, again);
+      }
+    }
+    if (attempt !== this.#attempt || !this.#active) return stopAll(stream);
+    const cameraId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? '';
+    const microphoneId = stream.getAudioTracks()[0]?.getSettings().deviceId ?? '';
+    remember({ cameraId, microphoneId });
+    this.#set({ status: 'on', stream, cameraId, microphoneId, notice: notice ?? this.#state.notice, reason: null });
+    await this.#listDevices();
+  }
+
+  selectCamera(deviceId: string): Promise<void> {
+    this.#set({ cameraId: deviceId, notice: null });
+    remember({ cameraId: deviceId });
+    return this.start();
+  }
+
+  selectMicrophone(deviceId: string): Promise<void> {
+    this.#set({ microphoneId: deviceId, notice: null });
+    remember({ microphoneId: deviceId });
+    return this.start();
+  }
+
+  #fail(attempt: number, error: unknown): void {
+    if (attempt !== this.#attempt) return;
+    this.#set({ status: 'refused', reason: refusalReason(error), stream: null });
+  }
+
+  async #granted(): Promise<boolean> {
+    try {
+      const [camera, microphone] = await Promise.all([
+        navigator.permissions.query({ name: 'camera' as PermissionName }),
+        navigator.permissions.query({ name: 'microphone' as PermissionName }),
+      ]);
+      return camera.state === 'granted' && microphone.state === 'granted';
+    } catch {
+      return false; // Firefox and Safari do not know these names: wait for the person.
+    }
+  }
+
+  async #listDevices(): Promise<void> {
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+    const of = (kind: MediaDeviceKind, word: string) =>
+      devices.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${word} ${i + 1}` }));
+    this.#set({ cameras: of('videoinput', 'Camera'), microphones: of('audioinput', 'Microphone'), speakers: of('audiooutput', 'Speaker') });
+  }
+}
