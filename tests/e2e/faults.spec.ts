@@ -8,10 +8,12 @@ import { TEST_SECRET } from '../support/ports.ts';
 import {
   callPageUrl,
   expectDecodingFrames,
+  expectHearing,
   join,
   joinAndWaitForCall,
   mainVideo,
   openParticipant,
+  openPeerConnections,
   ownTile,
   remoteTiles,
   tileOf,
@@ -19,12 +21,14 @@ import {
 import {
   closeSession,
   connectionOf,
+  connectionsBy,
   dropSocket,
   evict,
   failNextSubscription,
   forceUnpublish,
   participantsIn,
   refuseWebSockets,
+  serverState,
 } from './local-server.ts';
 
 const uniqueSession = (name: string) => `${name}_${Date.now()}`;
@@ -139,8 +143,15 @@ test.describe('joining', () => {
     await page.getByLabel('Session').fill(session);
     await page.getByLabel('Nickname').fill('Alice');
     await page.getByRole('button', { name: 'Join' }).dblclick();
-    await expect(ownTile(page)).toBeVisible();
-    await expect.poll(() => participantsIn(session)).toBe(1);
+    // Wait until the call is fully set up (the server lists Alice's published stream): a second
+    // join from the second click would have asked for its token and connected by then.
+    await expectDecodingFrames(ownTile(page));
+    await expect.poll(async () => (await connectionOf(session, 'Alice').catch(() => null))?.publishers?.length ?? 0).toBe(1);
+    expect(await participantsIn(session)).toBe(1);
+    expect([...(await connectionsBy(session)).keys()]).toEqual(['Alice']);
+    // One publisher peer connection on the page, none for a second session.
+    expect(await openPeerConnections(page)).toBe(1);
+    await expect(ownTile(page)).toHaveCount(1);
   });
 });
 
@@ -182,6 +193,8 @@ test.describe('devices', () => {
     await expect(panel).toHaveCount(0);
     await expect(ownTile(alice)).toBeVisible();
     await expect(tileOf(bob, 'Alice')).toBeVisible();
+    // What Bob gets of Alice is her voice: it plays on his page, with sound in it.
+    await expectHearing(bob, 'Alice');
     const alicePublishes = (await connectionOf(session, 'Alice')).publishers ?? [];
     expect(alicePublishes).toHaveLength(1);
   });
@@ -219,6 +232,7 @@ test.describe('devices', () => {
     await carolPanel.getByRole('button', { name: 'Join without camera' }).click();
     await expect(carolPanel).toHaveCount(0);
     await expect(tileOf(bob, 'Carol')).toBeVisible();
+    await expectHearing(bob, 'Carol');
     const carolPublishes = (await connectionOf(session, 'Carol')).publishers ?? [];
     expect(carolPublishes).toHaveLength(1);
     expect(await participantsIn(session)).toBe(3);
@@ -270,8 +284,13 @@ test.describe('the server decides', () => {
     for (const page of [alice, bob]) {
       await expect(page.getByRole('alert')).toContainText('The call was closed by the server.');
       await expect(page.locator('video')).toHaveCount(0);
+      // Nothing left behind on the page: every peer connection is closed.
+      await expect.poll(() => openPeerConnections(page)).toBe(0);
     }
     expect(await participantsIn(session)).toBe(0);
+    // Nor on the server: no endpoint of theirs is still open (these two are its only participants).
+    await expect.poll(async () => (await serverState()).counts.openPeerConnections).toBe(0);
+    expect((await serverState()).counts).toMatchObject({ participants: 0, publishers: 0, subscribers: 0 });
   });
 
   test('a stream unpublished by force: its owner stays in the call and is told; its tile goes for others', async ({ browser }) => {
@@ -381,6 +400,15 @@ test.describe('other participants', () => {
     await joinAndWaitForCall(mallory, session, hostile);
     await expect(tileOf(alice, hostile)).toBeVisible();
     await expect(alice.locator('.tiles img')).toHaveCount(0);
+    // Had the markup become an <img>, its request for "x" would have failed by now: this page's own
+    // probe asks for the same "x" after it, and waits for its onerror (which proves one can fire here).
+    for (const page of [alice, mallory]) {
+      await page.evaluate(() => new Promise<void>((resolve) => {
+        const probe = new Image();
+        probe.onerror = () => resolve();
+        probe.src = 'x';
+      }));
+    }
     expect(await alice.title()).not.toBe('pwned');
     expect(await mallory.title()).not.toBe('pwned');
   });
