@@ -199,6 +199,7 @@ export interface TestState {
   counts: Record<string, number>;
   openSockets: number;
   endpoints: { id: string; kind: string; connectionState: string; packets: number }[];
+  sessions: { id: string; participants: { id: string }[] }[];
 }
 
 export async function testState(server: TestServer): Promise<TestState> {

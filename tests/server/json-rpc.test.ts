@@ -364,7 +364,10 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
       await eventually(() => b.closeCode, (code) => code !== undefined, 5000);
       const state = await testState(server);
       expect(state.counts.participants).toBe(1);
-      expect(joinA.id).toBeDefined();
+      // The one left is A, the client that kept pinging, and it is still served.
+      expect(state.sessions.find((s) => s.id === 'Silent')?.participants.map((p) => p.id)).toEqual([joinA.id]);
+      expect(a.closeCode).toBeUndefined();
+      expect((await a.call('ping')).result?.value).toBe('pong');
     } finally {
       clearInterval(keepAlive);
     }
