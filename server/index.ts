@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { resolveOptions, type ServerOptions } from './config.ts';
 import { OpenViduCore } from './core/openvidu.ts';
 import { createRequestHandler } from './http/router.ts';
+import { TokenHolds } from './http/token-holds.ts';
 import { consoleLogger, oneLineLogger } from './log.ts';
 import { RpcSocketServer } from './rpc/socket-server.ts';
 import { Sfu } from './sfu/sfu.ts';
@@ -53,7 +54,7 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
     limits: options.limits,
     trustProxy: options.trustProxy,
   });
-  const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl });
+  const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl, ...(options.testControls ? { tokenHolds: new TokenHolds() } : {}) });
 
   const server: Server = options.tls
     ? createHttpsServer(await makeSelfSignedCertificate([...options.iceAddresses, ...publicHost(options.publicUrl)]), handler)

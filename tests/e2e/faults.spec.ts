@@ -4,6 +4,7 @@ import { chromium, expect, test, type Browser, type Page } from '@playwright/tes
 import { startOpenViduServer } from '../../server/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
+import { testServer } from '../support/local-server.ts';
 import { TEST_SECRET } from '../support/ports.ts';
 import {
   callPageUrl,
@@ -114,13 +115,17 @@ test.describe('joining', () => {
   test('a session closed between creating it and getting a token is named; Try again joins', async ({ browser }) => {
     const session = uniqueSession('Gone');
     const page = await participant(browser);
-    // The race, made certain: the session is closed through the REST API while the page's token
-    // request is on its way, so the real server answers that request with 404.
-    await page.route('**/openvidu/api/sessions/*/connection', async (route) => {
+    // The race, made certain at the server: it holds the page's token request, the session is
+    // closed through the REST API meanwhile, then the request is answered: 404.
+    await testServer.holdTokenRequests(true);
+    try {
+      await join(page, session, 'Alice');
+      await expect.poll(() => testServer.heldTokenRequests()).toBe(1);
       await closeSession(session);
-      await route.continue();
-    }, { times: 1 });
-    await join(page, session, 'Alice');
+      await testServer.releaseTokenRequest('normally');
+    } finally {
+      await testServer.holdTokenRequests(false);
+    }
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText('Could not join');
     await expect(alert).toContainText(`The session "${session}" closed before you could join. Try again.`);
