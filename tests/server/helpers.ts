@@ -5,6 +5,7 @@ import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import WebSocket from 'ws';
 import { startOpenViduServer, type ServerOptions } from '../../server/index.ts';
 import { silentLogger } from '../../server/log.ts';
+import { localServer } from '../support/local-server.ts';
 
 export const SECRET = 'TEST_SECRET';
 
@@ -202,8 +203,11 @@ export interface TestState {
   sessions: { id: string; participants: { id: string }[] }[];
 }
 
+/** The shared client (tests/support/local-server.ts) for this server's REST API and test controls. */
+export const controlsOf = (server: TestServer) => localServer(server.url, SECRET);
+
 export async function testState(server: TestServer): Promise<TestState> {
-  return (await (await fetch(`${server.url}/test/state`)).json()) as TestState;
+  return controlsOf(server).state();
 }
 
 /** Poll until `check` passes; bounded, so a condition that never holds fails the test. */
