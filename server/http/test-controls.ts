@@ -72,7 +72,8 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000) {
       throw new HttpError(400, 'Body must be {"count": <0..1000>} (default 1; 0 lifts the fault)');
     }
-    if (!ctx.core.failNextSubscriptions(segments[2] ?? '', count)) throw new HttpError(404, `No participant ${segments[2]}`);
+    if (!ctx.subscriptionFaults || !ctx.core.hasParticipant(segments[2] ?? '')) throw new HttpError(404, `No participant ${segments[2]}`);
+    ctx.subscriptionFaults.set(segments[2] ?? '', count);
     sendEmpty(res, 204);
     return true;
   }
