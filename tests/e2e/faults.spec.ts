@@ -427,6 +427,8 @@ test.describe('the person at the worst moment', () => {
 
     await bob.reload();
     await expect(bob.getByRole('button', { name: 'Join' })).toBeVisible();
+    // These 5 s timeouts are the check: well inside the server's 10 s reconnection window, so only
+    // a leave sent on pagehide (not the window running out) can make the participant go in time.
     await expect.poll(() => participantsIn(session), { timeout: 5_000 }).toBe(1);
     await expect(remoteTiles(alice)).toHaveCount(0);
 
