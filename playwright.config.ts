@@ -3,7 +3,7 @@
 // OpenVidu server started here with loopback-only ICE and its test controls on.
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/chromium.ts';
-import { TEST_PAGE_PORT, TEST_PAGE_URL, TEST_SECRET, TEST_SERVER_PORT, TEST_SERVER_URL } from './tests/support/ports.ts';
+import { TEST_PAGE_URL, TEST_SECRET, TEST_SERVER_PORT, TEST_SERVER_URL } from './tests/support/ports.ts';
 
 const executablePath = chromiumExecutable();
 
@@ -38,7 +38,8 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `npx vite preview --port ${TEST_PAGE_PORT} --strictPort`,
+      // `vite preview` of dist/, serving a config.json that points at the server above.
+      command: 'npx tsx tests/support/test-page-server.ts',
       url: TEST_PAGE_URL,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -22,8 +22,75 @@ function uuidV4Only(): Plugin {
   };
 }
 
+/** The page's runtime settings (src/config.ts reads them from config.json beside index.html). */
+export interface PageRuntimeConfig {
+  tokenMode: string;
+  openviduUrl?: string;
+  openviduSecret?: string;
+  applicationServerUrl?: string;
+  allowLinkOverrides: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * `npm run dev` / `npm start`: the local server (npm start sets VITE_OPENVIDU_URL and
+ * VITE_OPENVIDU_SECRET to the one it runs), in the tutorial's mode, and links may reconfigure it.
+ */
+export function devPageConfig(env: Env): PageRuntimeConfig {
+  const openviduUrl = env.VITE_OPENVIDU_URL || 'http://localhost:4443';
+  return {
+    tokenMode: env.VITE_TOKEN_MODE || 'openvidu',
+    openviduUrl,
+    openviduSecret: env.VITE_OPENVIDU_SECRET || 'MY_SECRET',
+    applicationServerUrl: env.VITE_APPLICATION_SERVER_URL || openviduUrl,
+    allowLinkOverrides: true,
+  };
+}
+
+/**
+ * `npm run build`: only the named VITE_ settings. By default the secure mode against the page's
+ * own origin (the application server, `npm run serve`, serves the page), links may not override
+ * anything, and no secret: one is written only for the insecure mode, when asked for.
+ */
+export function buildPageConfig(env: Env): PageRuntimeConfig {
+  const tokenMode = env.VITE_TOKEN_MODE || 'application-server';
+  const allowLinkOverrides = env.VITE_ALLOW_LINK_OVERRIDES === 'true';
+  if (tokenMode === 'openvidu') {
+    return {
+      tokenMode,
+      openviduUrl: env.VITE_OPENVIDU_URL || 'http://localhost:4443',
+      openviduSecret: env.VITE_OPENVIDU_SECRET || 'MY_SECRET',
+      allowLinkOverrides,
+    };
+  }
+  return { tokenMode, applicationServerUrl: env.VITE_APPLICATION_SERVER_URL || '', allowLinkOverrides };
+}
+
+/** Serves config.json in development and writes it into the build (dist/config.json). */
+function runtimeConfig(): Plugin {
+  // Vite's own view of the environment: the process's and .env files' VITE_ variables.
+  let env: Env = process.env;
+  return {
+    name: 'runtime-config',
+    configResolved(config) {
+      env = config.env;
+    },
+    configureServer(server) {
+      server.middlewares.use('/config.json', (_req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(JSON.stringify(devPageConfig(env)));
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'config.json', source: `${JSON.stringify(buildPageConfig(env), null, 2)}\n` });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), uuidV4Only()],
+  plugins: [svelte(), uuidV4Only(), runtimeConfig()],
   publicDir: 'static',
   server: { port: 8080, strictPort: true },
   preview: { port: 8080, strictPort: true },

@@ -2,7 +2,7 @@
 // the test flags, the in-page instrumentation, REST helpers and statistics. Benchmarks measure from
 // outside the page (init scripts, CDP, the server's /test/state), so src/ stays untouched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -169,6 +169,9 @@ export function buildPage(): Promise<string> {
     const outDir = join(RESULTS_DIR, 'dist');
     const { build } = await import('vite');
     await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    // The benchmarks point the page at their own server through the link (callPageUrl), which the
+    // build's own config.json does not allow.
+    writeFileSync(join(outDir, 'config.json'), JSON.stringify({ tokenMode: 'openvidu', allowLinkOverrides: true }));
     return outDir;
   })();
   return built;
@@ -181,6 +184,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
   '.map': 'application/json',
+  '.json': 'application/json',
 };
 
 export interface StaticServer {

@@ -21,6 +21,15 @@ export function joinFormProblem(sessionName: string, nickname: string): JoinForm
   return null;
 }
 
+export const CHAT_MESSAGE_MAX_LENGTH = 500;
+
+/** Why a chat message cannot be sent as it is, or null when it can. */
+export function chatMessageProblem(text: string): string | null {
+  if (!text.trim()) return 'Type a message first.';
+  if ([...text].length > CHAT_MESSAGE_MAX_LENGTH) return `A message may be at most ${CHAT_MESSAGE_MAX_LENGTH} characters.`;
+  return null;
+}
+
 /** How long the call waits for a lost connection to come back before it ends it. */
 export const RECONNECT_WINDOW_MS = 30_000;
 

@@ -6,7 +6,9 @@
 // actor that owns that Session, so leaving `session` by any path (the person leaves, a step fails,
 // the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
 import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { closeChat, emptyChat, openChat, receiveChat, setSpeaking } from './call.chat.ts';
 import {
+  chatMessageProblem,
   CONNECTION_UNSTABLE_NOTICE,
   disconnectError,
   exceptionNotice,
@@ -59,6 +61,7 @@ export const callMachine = setup({
   guards: {
     joinIsValid: ({ event }) =>
       event.type === 'user.join' && joinFormProblem(event.sessionName, event.nickname) === null,
+    chatMessageIsValid: ({ event }) => event.type === 'user.sendChat' && chatMessageProblem(event.text) === null,
     nothingToPublish: ({ context }) => !context.media.audio && !context.media.video,
     // "Join without it" with nothing left to publish means joining to watch and listen only.
     nothingLeftToPublish: ({ context }) => {
@@ -103,6 +106,19 @@ export const callMachine = setup({
           ? context.participants.filter((p) => p.connectionId !== event.connectionId)
           : context.participants,
     }),
+    receiveChatMessage: assign({
+      chat: ({ context, event }) =>
+        event.type === 'session.chatReceived' ? receiveChat(context.chat, event.message, context.connectionId) : context.chat,
+    }),
+    sendChatMessage: sendTo('openvidu', ({ event }) =>
+      ({ type: 'sendChat', text: event.type === 'user.sendChat' ? event.text.trim() : '' }) satisfies SessionCommand,
+    ),
+    openChat: assign({ chat: ({ context }) => openChat(context.chat) }),
+    closeChat: assign({ chat: ({ context }) => closeChat(context.chat) }),
+    noteSpeaking: assign({
+      speaking: ({ context, event }) =>
+        event.type === 'session.speakingChanged' ? setSpeaking(context.speaking, event.connectionId, event.speaking) : context.speaking,
+    }),
     // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
     // a state. The id is derived from the stream id so the stream can be found again.
     addRemoteStream: enqueueActions(({ context, event, enqueue }) => {
@@ -125,16 +141,25 @@ export const callMachine = setup({
     // Leaving the session in any way: no tile may outlive the call.
     forgetSession: enqueueActions(({ context, enqueue }) => {
       for (const stream of context.remoteStreams) enqueue.stopChild(streamActorId(stream.streamId));
-      enqueue.assign({ remoteStreams: [], participants: [], connectionId: null, ownStreamId: null, mainStreamId: null });
+      enqueue.assign({
+        remoteStreams: [],
+        participants: [],
+        connectionId: null,
+        ownStreamId: null,
+        mainStreamId: null,
+        chat: emptyChat(),
+        speaking: [],
+      });
     }),
     // An exception about a remote stream belongs to that stream's actor; any other is shown as a
-    // notice, and the call goes on.
-    routeException: enqueueActions(({ context, event, enqueue }) => {
+    // notice (unless `quiet`: while reconnecting, the banner already says the connection is
+    // lost), and the call goes on.
+    routeException: enqueueActions(({ context, event, enqueue }, params: { quiet: boolean }) => {
       if (event.type !== 'session.exception') return;
       const { streamId, name, message } = event;
       if (streamId && context.remoteStreams.some((s) => s.streamId === streamId)) {
         enqueue.sendTo(streamActorId(streamId), { type: 'stream.exception', name, message });
-      } else {
+      } else if (!params.quiet) {
         enqueue.assign({ notice: exceptionNotice(name, message) });
       }
     }),
@@ -173,6 +198,8 @@ export const callMachine = setup({
     participants: [],
     remoteStreams: [],
     mainStreamId: null,
+    chat: emptyChat(),
+    speaking: [],
     error: null,
     notice: null,
   }),
@@ -235,7 +262,12 @@ export const callMachine = setup({
         'session.connectionDestroyed': { actions: 'removeParticipant' },
         'session.streamCreated': { actions: 'addRemoteStream' },
         'session.streamDestroyed': { actions: 'removeRemoteStream' },
-        'session.exception': { actions: 'routeException' },
+        'session.exception': { actions: { type: 'routeException', params: { quiet: false } } },
+        // The chat is there from the moment the Session is: messages can arrive while joining.
+        'session.chatReceived': { actions: 'receiveChatMessage' },
+        'session.speakingChanged': { actions: 'noteSpeaking' },
+        'user.openChat': { actions: 'openChat' },
+        'user.closeChat': { actions: 'closeChat' },
         'session.disconnected': {
           target: 'ended',
           actions: assign({ error: ({ event }) => disconnectError(event.reason) }),
@@ -316,6 +348,8 @@ export const callMachine = setup({
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },
+            // Only in the call: the session actor can send signals once connected.
+            'user.sendChat': { guard: 'chatMessageIsValid', actions: 'sendChatMessage' },
             // The server unpublished our stream (forceUnpublish): we stay in the call.
             'publisher.streamDestroyed': {
               actions: assign({
@@ -334,6 +368,8 @@ export const callMachine = setup({
             // machine bounds the wait, and leaving `session` disconnects.
             reconnecting: {
               on: {
+                // Our own media connections falter too while the server is away: one banner says it.
+                'session.exception': { actions: { type: 'routeException', params: { quiet: true } } },
                 'session.reconnected': {
                   target: 'live',
                   // The "unstable connection" notice told of what the call just recovered from.

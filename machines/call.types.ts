@@ -65,6 +65,26 @@ export interface ParticipantInfo {
   nickname: string;
 }
 
+/** One chat message, as shown: who sent it, when it arrived, the text (always shown as text). */
+export interface ChatMessage {
+  /** Increasing within a call: a stable key for the list. */
+  id: number;
+  fromConnectionId: string;
+  nickname: string;
+  text: string;
+  /** When it arrived, in ms since the epoch. */
+  at: number;
+  /** Sent by us (the server echoes every message to its sender too). */
+  mine: boolean;
+}
+
+/** The chat of a call: its messages (the latest ones), how many arrived unseen, whether it is open. */
+export interface ChatState {
+  messages: ChatMessage[];
+  unread: number;
+  open: boolean;
+}
+
 /** A remote participant's published stream, as the tiles need it. */
 export interface RemoteStreamInfo {
   streamId: string;
@@ -94,6 +114,9 @@ export interface CallContext {
   remoteStreams: RemoteStreamInfo[];
   /** The stream shown large. `null` means your own video (or, if you publish none, the first remote). */
   mainStreamId: string | null;
+  chat: ChatState;
+  /** Connection ids of those speaking now (ours included), from the library's speech detection. */
+  speaking: string[];
   error: CallError | null;
   /** A non-fatal message shown in the call (e.g. the server stopped your camera). */
   notice: string | null;
@@ -110,7 +133,10 @@ export type UserEvent =
   | { type: 'user.selectMain'; streamId: string | null }
   | { type: 'user.continueWithoutDevice' }
   | { type: 'user.retryPublish' }
-  | { type: 'user.dismissNotice' };
+  | { type: 'user.dismissNotice' }
+  | { type: 'user.openChat' }
+  | { type: 'user.closeChat' }
+  | { type: 'user.sendChat'; text: string };
 
 /** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
 export type SessionEvent =
@@ -124,7 +150,9 @@ export type SessionEvent =
   | { type: 'session.disconnected'; reason: string }
   | { type: 'session.reconnecting' }
   | { type: 'session.reconnected' }
-  | { type: 'session.exception'; name: string; message: string; streamId?: string };
+  | { type: 'session.exception'; name: string; message: string; streamId?: string }
+  | { type: 'session.chatReceived'; message: Omit<ChatMessage, 'id' | 'mine'> }
+  | { type: 'session.speakingChanged'; connectionId: string; speaking: boolean };
 
 /** Sent by the same actor about our own camera and microphone. */
 export type PublisherEvent =
@@ -137,6 +165,7 @@ export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
 /** Commands the machine sends to the session actor. */
 export type SessionCommand =
   | { type: 'publish'; media: MediaChoice }
+  | { type: 'sendChat'; text: string }
   | { type: 'leave' };
 
 export interface SessionActorInput {

@@ -1,31 +1,134 @@
-// Where the page gets its token, settled once at start-up. Build time: VITE_OPENVIDU_URL,
-// VITE_OPENVIDU_SECRET, VITE_TOKEN_MODE, VITE_APPLICATION_SERVER_URL. Run time (no rebuild): the
-// same names as query parameters, `?openviduUrl=…&openviduSecret=…&tokenMode=…&applicationServerUrl=…`.
-// Defaults are the OpenVidu development container's, which `npm start` imitates.
+// Where the page gets its token, read at start from `config.json` beside index.html: nothing about
+// a deployment is baked into the bundle, so one build serves any deployment and a build never
+// carries a secret it does not need. `npm start` and `npm run dev` serve a config that points at
+// the local server; `npm run build` writes one from the named VITE_ settings (see vite.config.ts);
+// the container's entrypoint writes one from its environment (docker/).
+//
+// Query parameters (`openviduUrl`, `openviduSecret`, `tokenMode`, `applicationServerUrl`) and
+// `?inspect` are honoured only when the config says `"allowLinkOverrides": true`: otherwise a
+// crafted link could send a person's camera to a server of the sender's choosing. `?session=` is
+// only a name to fill in, and always works.
 import type { TokenSourceConfig } from './token/index.ts';
 
-export const DEFAULT_OPENVIDU_URL = 'http://localhost:4443';
-export const DEFAULT_OPENVIDU_SECRET = 'MY_SECRET';
+export const TOKEN_MODES = ['openvidu', 'application-server'] as const;
+
+/** config.json as written: every field optional but the token mode. */
+export interface RuntimeConfig {
+  tokenMode: string;
+  openviduUrl?: string;
+  openviduSecret?: string;
+  applicationServerUrl?: string;
+  allowLinkOverrides: boolean;
+}
 
 export interface PageConfig {
   token: TokenSourceConfig;
-  /** A session name to fill in, from a shared link (`?session=Name`). */
-  sessionName: string | null;
-  /** Stream the machine to the Stately inspector. */
-  inspect: boolean;
+  /** Whether the link may reconfigure the page (and open the inspector with `?inspect`). */
+  allowLinkOverrides: boolean;
 }
 
-export function readConfig(search: string, env: Record<string, string | undefined>): PageConfig {
-  const query = new URLSearchParams(search);
-  const pick = (param: string, envName: string, fallback: string) =>
-    query.get(param) || env[envName] || fallback;
+const OVERRIDABLE = ['tokenMode', 'openviduUrl', 'openviduSecret', 'applicationServerUrl'] as const;
 
-  const openviduUrl = pick('openviduUrl', 'VITE_OPENVIDU_URL', DEFAULT_OPENVIDU_URL);
-  const mode = pick('tokenMode', 'VITE_TOKEN_MODE', 'openvidu');
-  const token: TokenSourceConfig =
-    mode === 'application-server'
-      ? { mode, url: pick('applicationServerUrl', 'VITE_APPLICATION_SERVER_URL', openviduUrl) }
-      : { mode: 'openvidu', url: openviduUrl, secret: pick('openviduSecret', 'VITE_OPENVIDU_SECRET', DEFAULT_OPENVIDU_SECRET) };
+/**
+ * A configuration the page cannot run with. Its message speaks to the person first and gives
+ * the operator the setting to check after. `kind` is what the call machine shows as a join error.
+ */
+export class ConfigError extends Error {
+  readonly kind = 'unexpected';
+  constructor(operatorHint: string) {
+    super(`This call page is not set up correctly, so you cannot join a call from it yet. For the site's operator: ${operatorHint}`);
+    this.name = 'ConfigError';
+  }
+}
 
-  return { token, sessionName: query.get('session'), inspect: query.has('inspect') };
+/** Checks the shape of config.json (already parsed). */
+export function parseRuntimeConfig(value: unknown): RuntimeConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError('config.json must hold a JSON object, such as {"tokenMode": "application-server"}.');
+  }
+  const raw = value as Record<string, unknown>;
+  const config: RuntimeConfig = { tokenMode: '', allowLinkOverrides: false };
+  if (typeof raw.tokenMode !== 'string') {
+    throw new ConfigError('config.json has no "tokenMode"; set it to "openvidu" or "application-server".');
+  }
+  config.tokenMode = raw.tokenMode;
+  for (const field of ['openviduUrl', 'openviduSecret', 'applicationServerUrl'] as const) {
+    const given = raw[field];
+    if (given === undefined || given === null) continue;
+    if (typeof given !== 'string') throw new ConfigError(`"${field}" in config.json must be a string.`);
+    config[field] = given;
+  }
+  if (raw.allowLinkOverrides !== undefined && typeof raw.allowLinkOverrides !== 'boolean') {
+    throw new ConfigError('"allowLinkOverrides" in config.json must be true or false.');
+  }
+  config.allowLinkOverrides = raw.allowLinkOverrides === true;
+  return config;
+}
+
+/** Fetches and checks config.json; every way it can fail becomes a ConfigError. */
+export async function loadRuntimeConfig(url: string, fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { cache: 'no-store' });
+  } catch {
+    throw new ConfigError(`${url} could not be loaded (network error). Reload the page; if it persists, check that the site serves config.json.`);
+  }
+  if (!response.ok) {
+    throw new ConfigError(`${url} answered with status ${response.status}. Put a config.json beside index.html (see "Configuration" in the README).`);
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${url} is not valid JSON.`);
+  }
+  return parseRuntimeConfig(parsed);
+}
+
+/**
+ * The settings in force: config.json, with the link's overrides only when it allows them.
+ * `pageUrl` resolves a relative (or empty: this page's own origin) application server URL.
+ */
+export function resolvePageConfig(config: RuntimeConfig, search: string, pageUrl: string): PageConfig {
+  const settings: Omit<RuntimeConfig, 'allowLinkOverrides'> = { ...config };
+  if (config.allowLinkOverrides) {
+    const query = new URLSearchParams(search);
+    for (const name of OVERRIDABLE) {
+      const given = query.get(name);
+      if (given) settings[name] = given;
+    }
+  }
+  const mode = settings.tokenMode;
+  if (mode === 'openvidu') {
+    if (!settings.openviduUrl) throw new ConfigError('tokenMode is "openvidu" but "openviduUrl" is not set in config.json.');
+    if (!settings.openviduSecret) throw new ConfigError('tokenMode is "openvidu" but "openviduSecret" is not set in config.json.');
+    return {
+      token: { mode, url: absolute(settings.openviduUrl, pageUrl, 'openviduUrl'), secret: settings.openviduSecret },
+      allowLinkOverrides: config.allowLinkOverrides,
+    };
+  }
+  if (mode === 'application-server') {
+    return {
+      token: { mode, url: absolute(settings.applicationServerUrl ?? '', pageUrl, 'applicationServerUrl') },
+      allowLinkOverrides: config.allowLinkOverrides,
+    };
+  }
+  // Never a fallback: a mistyped mode would otherwise send the secret where it was not meant to go.
+  throw new ConfigError(`tokenMode is "${mode}", which is not a mode this page knows: use "openvidu" or "application-server".`);
+}
+
+function absolute(url: string, pageUrl: string, field: string): string {
+  try {
+    const resolved = new URL(url || '/', pageUrl);
+    if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') throw new TypeError('not http');
+    return resolved.href.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`"${field}" is "${url}", which is not an http(s) address.`);
+  }
+}
+
+/** A session name to fill in, from a shared link (`?session=Name`): always honoured. */
+export function sessionFromLink(search: string): string | null {
+  return new URLSearchParams(search).get('session');
 }

@@ -6,8 +6,8 @@ import { callMachine } from '../machines/call.machine.ts';
 import type { FetchTokenInput } from '../machines/call.types.ts';
 import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
-import { readConfig } from './config.ts';
-import { inspectRequested } from './inspect/gate.ts';
+import { loadRuntimeConfig, resolvePageConfig, sessionFromLink, type PageConfig } from './config.ts';
+import { inspectRequested, linkAsksInspect } from './inspect/gate.ts';
 import { deferredLogic } from './deferred-logic.ts';
 import { loadOnce } from './load-once.ts';
 import { followRoom } from './room-location.ts';
@@ -15,7 +15,34 @@ import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
 import App from './views/App.svelte';
 
-const config = readConfig(location.search, import.meta.env);
+// config.json loads in parallel with everything else: the form does not need it, only Join (and
+// the inspector) does. A failed load is retried at the next Join; a bad config is said on the page
+// at once, and again by Join.
+const loadConfig = loadOnce(() =>
+  loadRuntimeConfig(new URL('config.json', document.baseURI).href).then((runtime) => resolvePageConfig(runtime, location.search, location.href)),
+);
+const configReady: Promise<PageConfig | undefined> = loadConfig().then(
+  (config) => {
+    showConfigProblem(undefined);
+    return config;
+  },
+  (error: unknown) => {
+    showConfigProblem(error instanceof Error ? error.message : String(error));
+    return undefined;
+  },
+);
+
+/** A notice above the page while config.json is missing or wrong (the form stays usable). */
+function showConfigProblem(message: string | undefined): void {
+  document.getElementById('config-problem')?.remove();
+  if (message === undefined) return;
+  const notice = document.createElement('p');
+  notice.id = 'config-problem';
+  notice.className = 'card form-error';
+  notice.setAttribute('role', 'alert');
+  notice.textContent = message;
+  document.body.prepend(notice);
+}
 
 // The token code and the OpenVidu actors are needed only from Join on: they load then (or
 // earlier, once the page is idle), not with the form. Every way into the states that use the
@@ -24,7 +51,9 @@ const config = readConfig(location.search, import.meta.env);
 type OpenViduActors = ReturnType<typeof import('./openvidu/index.ts').createOpenViduActors>;
 let openvidu: OpenViduActors | undefined;
 const loadOpenVidu = loadOnce(() => import('./openvidu/index.ts').then((module) => (openvidu = module.createOpenViduActors())));
-const loadTokenSource = loadOnce(() => import('./token/index.ts').then((token): TokenSource => token.createTokenSource(config.token)));
+const loadTokenSource = loadOnce(() =>
+  Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => token.createTokenSource(config.token)),
+);
 
 const machine = callMachine.provide({
   actors: {
@@ -39,16 +68,24 @@ const machine = callMachine.provide({
 // Videos exist only in the joining and call screens, which come after fetchingToken.
 const attachVideo: AttachVideo = (video, key) => openvidu?.attachVideo(video, key) ?? (() => {});
 
-// `?inspect` (or VITE_INSPECT=true): stream every actor to the Stately inspector from the first
-// event. Loaded only then, and ready before the actor exists, so the machine definition is sent.
-const inspect = inspectRequested(location.search, import.meta.env)
-  ? (await import('./inspect.ts')).startInspector(config.token.mode === 'openvidu' ? [config.token.secret] : [])
-  : undefined;
+// `?inspect` (where config.json allows link overrides) or a build with VITE_INSPECT=true: stream
+// every actor to the Stately inspector from the first event. Loaded only then, and ready before
+// the actor exists, so the machine definition is sent. Only then does start-up wait for the config.
+// Only this named build setting is read: never the whole import.meta.env, which would inline every
+// VITE_ variable (a secret among them) into the bundle.
+const buildInspect = import.meta.env.VITE_INSPECT as string | undefined;
+let inspect: ReturnType<typeof import('./inspect.ts').startInspector> | undefined;
+if (buildInspect === 'true' || linkAsksInspect(location.search)) {
+  const config = await configReady;
+  if (inspectRequested(location.search, config?.allowLinkOverrides ?? false, buildInspect)) {
+    inspect = (await import('./inspect.ts')).startInspector(config?.token.mode === 'openvidu' ? [config.token.secret] : []);
+  }
+}
 
 const actor = createActor(machine, {
   ...(inspect ? { inspect } : {}),
   input: {
-    sessionName: config.sessionName ?? 'SessionA',
+    sessionName: sessionFromLink(location.search) ?? 'SessionA',
     nickname: `Participant${Math.floor(Math.random() * 100)}`,
   },
 });

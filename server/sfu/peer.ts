@@ -42,6 +42,9 @@ function hasLanAddress(): boolean {
 
 export function createPeer(policy: IcePolicy, codecs: PeerCodecs): RTCPeerConnection {
   const loopback = policy.loopbackOnly || (!hasLanAddress() && policy.extraAddresses.length === 0);
+  // An extra address in the loopback range (127.0.0.2 standing in for a LAN address in tests):
+  // replies from an unbound socket would leave from 127.0.0.1, so bind to it, as for loopback.
+  const loopbackExtra = !loopback && policy.extraAddresses.length > 0 && policy.extraAddresses.every((a) => a.startsWith('127.'));
   return new RTCPeerConnection({
     codecs,
     // Header extensions are negotiated per leg; we negotiate none so nothing stale is forwarded and
@@ -53,9 +56,10 @@ export function createPeer(policy: IcePolicy, codecs: PeerCodecs): RTCPeerConnec
     // candidate whatever iceServers says (an outside host, and a DNS lookup that held gathering up
     // to 350 ms on a busy machine), and paces checks of its own.
     iceLite: true,
-    iceUseIpv4: !loopback,
+    iceUseIpv4: !loopback && !loopbackExtra,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: loopback ? ['127.0.0.1'] : policy.extraAddresses,
+    ...(loopbackExtra ? { iceInterfaceAddresses: { udp4: policy.extraAddresses[0]! } } : {}),
     // Loopback sockets bound to 127.0.0.1: Chromium also checks from its LAN address to our
     // 127.0.0.1 and may nominate that pair; replies from an unbound socket would then leave from the
     // LAN address, which Chromium drops as unknown (DTLS never completed).

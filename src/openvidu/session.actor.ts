@@ -11,11 +11,15 @@ import type {
   SessionCommand,
   SessionEvent,
 } from '../../machines/call.types.ts';
-import { nicknameFromConnectionData } from './connection-data.ts';
+import { readChatSignal } from './chat-signal.ts';
+import { cameraConnectionData, newParticipantId, nicknameFromConnectionData } from './connection-data.ts';
 import { busyDevice, refusedDevice } from './device-probe.ts';
 import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+
+/** How often speech detection samples each stream's sound (openvidu-call uses 50 ms; 100 ms halves the cost). */
+const SPEAKING_INTERVAL_MS = 100;
 
 /** The tutorial's camera settings: 640x480 at 30 fps, not mirrored. */
 const PUBLISHER_DEFAULTS = { resolution: '640x480', frameRate: 30, mirror: false } as const;
@@ -37,6 +41,8 @@ const stopTracks = (publisher: Publisher) => {
 export function createSessionActor(media: MediaRegistry) {
   return fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(
     ({ input, sendBack, receive }) => {
+      // One per join, as openvidu-call makes it: it would group a screen connection with this one.
+      const participantId = newParticipantId();
       let stopped = false; // the machine let go of this actor
       let leaving = false; // the person asked to leave
       let leftSent = false; // the machine waits for exactly one session.left per leave
@@ -79,11 +85,13 @@ export function createSessionActor(media: MediaRegistry) {
         if (stopped || leaving) return;
         ov = new OpenVidu();
         ov.enableProdMode();
+        ov.setAdvancedConfiguration({ publisherSpeakingEventsOptions: { interval: SPEAKING_INTERVAL_MS, threshold: -50 } });
         if (input.media.audio || input.media.video) warmUp = startCamera(ov, input.media);
         session = ov.initSession();
         listen(session);
         try {
-          await session.connect(input.token, { clientData: input.nickname });
+          // openvidu-call's shape: its pages show our name, and the tutorial's read clientData.
+          await session.connect(input.token, cameraConnectionData(input.nickname, participantId));
         } catch (error) {
           send({ type: 'session.connectFailed', error: connectError(error) });
           return;
@@ -95,11 +103,28 @@ export function createSessionActor(media: MediaRegistry) {
         }
         // Only the server's ICE servers, or none: without this openvidu-browser falls back to
         // public STUN servers, which a call on a LAN or on this machine does not need.
-        ov.setAdvancedConfiguration({ rtcConfiguration: { iceServers: ov.iceServers?.length ? ov.iceServers : [] } });
+        ov.setAdvancedConfiguration({
+          rtcConfiguration: { iceServers: ov.iceServers?.length ? ov.iceServers : [] },
+          publisherSpeakingEventsOptions: { interval: SPEAKING_INTERVAL_MS, threshold: -50 },
+        });
         send({ type: 'session.connected', connectionId: session.connection.connectionId });
       };
 
       const listen = (s: Session) => {
+        // Chat, openvidu-call's convention: signal type `chat`, data `{"message", "nickname"}`. The
+        // server sends every message to everyone, the sender included: that echo shows ours.
+        s.on('signal:chat', (event) => {
+          const message = readChatSignal(event.data, nicknameFromConnectionData(event.from?.data));
+          if (!message) return; // malformed or oversized: ignored, the call goes on
+          send({ type: 'session.chatReceived', message: { ...message, fromConnectionId: event.from?.connectionId ?? '', at: Date.now() } });
+        });
+        // Speech detection runs on each stream's sound here, ours included; no signalling.
+        s.on('publisherStartSpeaking', (event) =>
+          send({ type: 'session.speakingChanged', connectionId: event.connection.connectionId, speaking: true }),
+        );
+        s.on('publisherStopSpeaking', (event) =>
+          send({ type: 'session.speakingChanged', connectionId: event.connection.connectionId, speaking: false }),
+        );
         // Everyone else in the session, publishing or not (the library also announces our own
         // connection here: that one is not someone else).
         s.on('connectionCreated', (event) => {
@@ -207,6 +232,11 @@ export function createSessionActor(media: MediaRegistry) {
 
       receive((command) => {
         if (command.type === 'publish') void publish(command.media);
+        if (command.type === 'sendChat' && session && connected) {
+          session
+            .signal({ type: 'chat', data: JSON.stringify({ message: command.text, nickname: input.nickname }) })
+            .catch(() => send({ type: 'session.exception', name: 'CHAT_NOT_SENT', message: 'Your message could not be sent. Try again.' }));
+        }
         if (command.type === 'leave') {
           leaving = true;
           // openvidu-browser emits sessionDisconnected('disconnect') inside disconnect(), which

@@ -70,7 +70,8 @@ test.describe('joining', () => {
     await join(page, 'SecretTest', 'Alice');
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText('Could not join');
-    await expect(alert).toContainText('The OpenVidu server refused the secret.');
+    await expect(alert).toContainText("You cannot join: the call service refused this page's credentials. For the site's operator: the OpenVidu server");
+    await expect(alert).toContainText('refused the secret; check openviduSecret in config.json');
     await expect(alert).not.toContainText('NOT_THE_SECRET');
     await alert.getByRole('button', { name: 'Back' }).click();
     await expect(page.getByLabel('Session')).toHaveValue('SecretTest');
@@ -80,7 +81,11 @@ test.describe('joining', () => {
   test('a server that is not running is named as such, and nothing hangs', async ({ browser }) => {
     const page = await participant(browser, { openviduUrl: 'http://localhost:9' });
     await join(page, 'DownTest', 'Alice');
-    await expect(page.getByRole('alert')).toContainText('Cannot reach the OpenVidu server at http://localhost:9. Is it running?');
+    await expect(page.getByRole('alert')).toContainText(
+      "You cannot join right now: the call service is not answering. Try again in a moment. For the site's operator: nothing answered at http://localhost:9 (the OpenVidu server)",
+    );
+    // Not the local default server, so no "npm start runs one for you".
+    await expect(page.getByRole('alert')).not.toContainText('npm start');
     await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   });
 
@@ -93,7 +98,7 @@ test.describe('joining', () => {
       await join(page, uniqueSession('Tls'), 'Alice');
       const alert = page.getByRole('alert');
       await expect(alert).toContainText(
-        `Cannot reach the OpenVidu server at ${tls.url}: it is not running, or its certificate is not trusted by this browser. ` +
+        `For the site's operator: the OpenVidu server at ${tls.url} is not running, or its certificate is not trusted by this browser. ` +
           `If it uses a self-signed certificate, open ${tls.url} in a new tab, accept the certificate, then try again.`,
       );
       // Do what it says, as a person would: the link, Chromium's warning page, "Advanced", "Proceed".

@@ -19,10 +19,16 @@ const left: ModelEvent[] = [f('user.leave'), f('session.left')];
 export const PAGE_PATHS = {
   // The socket is dropped last, once no media flows: reconnecting with live peer connections
   // on a loaded machine may add real ICE warnings (as notices) the path did not ask for.
-  'a call with another person: tiles, main video, notices, a forced unpublish, a dropped socket, leave': [
+  'a call with another person: tiles, speaking, chat, main video, notices, a forced unpublish, a dropped socket, leave': [
     ...joined,
     f('session.connectionCreated'),
     f('session.streamCreated'),
+    f('session.speakingChanged'),
+    f('user.openChat'),
+    f('user.sendChat'),
+    f('session.chatReceived'),
+    f('user.closeChat'),
+    f('session.chatReceived'),
     f('user.selectMain', 0),
     f('session.exception'),
     f('user.dismissNotice'),
@@ -85,13 +91,12 @@ export const PAGE_PATHS = {
     ...left,
   ],
   // The server stays away longer than the reconnection window: the page gives up by itself.
-  // Alice publishes nothing here: a publisher's media connection would add ICE warnings of its
-  // own while the server is away (real, but not what this path is about).
+  // Meanwhile Alice's own media connection reports that it falters (ICE disconnected): the
+  // reconnecting banner already says so, so no notice is added.
   'a server gone for good while in a call: the reconnection window runs out': [
-    ...connected,
-    f('publisher.failed', 1),
-    f('user.continueWithoutDevice'),
+    ...joined,
     f('session.reconnecting'),
+    f('session.exception'),
     f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
     f('user.dismiss'),
   ],
@@ -139,7 +144,7 @@ const step = <T>(title: string, body: () => Promise<T>) => test.step(title, body
 
 test.describe('the model\'s paths on the real page', () => {
   for (const name of [
-    'a call with another person: tiles, main video, notices, a forced unpublish, a dropped socket, leave',
+    'a call with another person: tiles, speaking, chat, main video, notices, a forced unpublish, a dropped socket, leave',
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
     'leaving at every step of a join: connecting, publishing, with a refused camera',

@@ -44,6 +44,12 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   'user.continueWithoutDevice': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: /^Join without/ }).click(),
   'user.retryPublish': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: 'Try again' }).click(),
   'user.dismissNotice': (world) => click(world.alice, 'Dismiss'),
+  'user.openChat': (world) => world.alice.getByRole('button', { name: /^Chat/ }).click(),
+  'user.closeChat': (world) => click(world.alice, 'Close chat'),
+  'user.sendChat': async (world, event) => {
+    await world.alice.getByRole('textbox', { name: 'Message' }).fill(event.text);
+    await click(world.alice, 'Send');
+  },
 
   // openvidu-browser, as the session actor reports it.
   'session.connected': byItself,
@@ -64,6 +70,16 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await click(world.bob, 'Leave');
   },
   'session.connectionDestroyed': byItself,
+  // Our own message comes back from the server (no local echo); any other is Bob's.
+  'session.chatReceived': async (world, event) => {
+    if (world.path.events[world.step - 1]?.type === 'user.sendChat') return;
+    if (!world.bob) throw new Error('No second participant to send a message');
+    await world.bob.getByRole('button', { name: /^Chat/ }).click();
+    await world.bob.getByRole('textbox', { name: 'Message' }).fill(event.message.text);
+    await click(world.bob, 'Send');
+  },
+  // Chromium's fake microphone beeps: speech detection fires by itself while anyone publishes sound.
+  'session.speakingChanged': byItself,
   'session.disconnected': async (world, event) => {
     const connectionId = await ownConnection(world);
     switch (event.reason) {
@@ -79,18 +95,24 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     }
   },
   // The server drops the socket; openvidu-browser reconnects by itself. When the path waits out
-  // the reconnection window next, the server stays away for longer than that window.
-  'session.reconnecting': async (world, _event, next) => {
-    if (next?.type === 'xstate.after.reconnectWindow.call.session.inCall.reconnecting') {
+  // the reconnection window, the server stays away for longer than that window.
+  'session.reconnecting': async (world) => {
+    const windowRunsOut = [world.upcoming(1), world.upcoming(2)].some(
+      (e) => e?.type === 'xstate.after.reconnectWindow.call.session.inCall.reconnecting',
+    );
+    if (windowRunsOut) {
       await testServer.refuseWebSockets(60_000);
-      world.undoAfter(1, () => testServer.refuseWebSockets(0));
+      world.undoAfter(2, () => testServer.refuseWebSockets(0));
     }
     await testServer.dropSocket(await ownConnection(world));
   },
   'session.reconnected': byItself,
   // The server tells the page speech-to-text went away: openvidu-browser raises an exception.
-  'session.exception': async (world, event) =>
-    testServer.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message }),
+  // While the server is away (reconnecting), Alice's own media connection reports it by itself.
+  'session.exception': async (world, event) => {
+    if (world.path.events[world.step - 1]?.type === 'session.reconnecting') return;
+    await testServer.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message });
+  },
 
   'publisher.published': byItself,
   'publisher.failed': byItself, // the browser refuses the camera (see setPermissionsFor)

@@ -47,11 +47,16 @@ describe('scrub', () => {
 });
 
 describe('inspectRequested', () => {
-  it('is on with ?inspect or VITE_INSPECT=true, and off otherwise', () => {
-    expect(inspectRequested('?inspect', {})).toBe(true);
-    expect(inspectRequested('?session=A&inspect=1', {})).toBe(true);
-    expect(inspectRequested('', { VITE_INSPECT: 'true' })).toBe(true);
-    expect(inspectRequested('?session=A', {})).toBe(false);
-    expect(inspectRequested('', { VITE_INSPECT: 'false' })).toBe(false);
+  it('is on with ?inspect where config.json allows link overrides, or with VITE_INSPECT=true', () => {
+    expect(inspectRequested('?inspect', true, undefined)).toBe(true);
+    expect(inspectRequested('?session=A&inspect=1', true, undefined)).toBe(true);
+    expect(inspectRequested('', false, 'true')).toBe(true);
+    expect(inspectRequested('?session=A', true, undefined)).toBe(false);
+    expect(inspectRequested('', true, 'false')).toBe(false);
+  });
+
+  it('ignores ?inspect where links may not change the page (a production build)', () => {
+    expect(inspectRequested('?inspect', false, undefined)).toBe(false);
+    expect(inspectRequested('?inspect', false, 'false')).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'session.left',
   'session.streamCreated',
   'session.connectionDestroyed',
+  'session.speakingChanged',
   'session.reconnected',
   'publisher.published',
   'publisher.failed',

@@ -27,7 +27,7 @@ export function recordViews(): void {
   const summary = (): PageView => ({
     screen: (document.querySelector('main.page') as HTMLElement | null)?.dataset.screen ?? '',
     step: text('.joining .step'),
-    leave: text('.call-header button'),
+    leave: text('.call-header button.danger'),
     reconnecting: document.querySelector('.banner.warning') !== null,
     notice: text('.banner:not(.warning) span'),
     errorTitle: text('.card.error h1'),

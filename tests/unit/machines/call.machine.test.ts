@@ -501,6 +501,49 @@ describe('failures', () => {
     expect(call.actor.getSnapshot().context.participants).toEqual([]);
   });
 
+  it('keeps the chat: our echo shows once, others count as unread while it is closed, nothing invalid is sent', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const from = (fromConnectionId: string, text: string) => ({
+      type: 'session.chatReceived' as const,
+      message: { fromConnectionId, nickname: fromConnectionId, text, at: 1 },
+    });
+    call.actor.send({ type: 'user.sendChat', text: '  Hello  ' });
+    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'sendChat', text: 'Hello' });
+    call.actor.send({ type: 'user.sendChat', text: '   ' });
+    call.actor.send({ type: 'user.sendChat', text: 'x'.repeat(501) });
+    expect(call.lastSession().commands.filter((c) => c.type === 'sendChat')).toHaveLength(1);
+
+    call.lastSession().emit(from('con_me', 'Hello'));
+    call.lastSession().emit(from('con_bob', 'Hi'));
+    let chat = call.actor.getSnapshot().context.chat;
+    expect(chat.messages.map((m) => [m.text, m.mine])).toEqual([['Hello', true], ['Hi', false]]);
+    expect(chat.unread).toBe(1);
+    call.actor.send({ type: 'user.openChat' });
+    call.lastSession().emit(from('con_bob', 'Again'));
+    chat = call.actor.getSnapshot().context.chat;
+    expect(chat).toMatchObject({ open: true, unread: 0 });
+    call.actor.send({ type: 'user.closeChat' });
+    for (let i = 0; i < 250; i++) call.lastSession().emit(from('con_bob', `m${i}`));
+    chat = call.actor.getSnapshot().context.chat;
+    expect(chat.messages).toHaveLength(200);
+    expect(chat.messages.at(-1)?.text).toBe('m249');
+    expect(chat.unread).toBe(250);
+
+    call.lastSession().emit({ type: 'session.speakingChanged', connectionId: 'con_bob', speaking: true });
+    call.lastSession().emit({ type: 'session.speakingChanged', connectionId: 'con_me', speaking: true });
+    call.lastSession().emit({ type: 'session.speakingChanged', connectionId: 'con_bob', speaking: true });
+    expect(call.actor.getSnapshot().context.speaking).toEqual(['con_me', 'con_bob']);
+    call.lastSession().emit({ type: 'session.speakingChanged', connectionId: 'con_me', speaking: false });
+    expect(call.actor.getSnapshot().context.speaking).toEqual(['con_bob']);
+
+    // A new call starts with an empty chat.
+    call.actor.send({ type: 'user.leave' });
+    call.lastSession().emit({ type: 'session.left' });
+    expect(call.actor.getSnapshot().context.chat).toEqual({ messages: [], unread: 0, open: false });
+    expect(call.actor.getSnapshot().context.speaking).toEqual([]);
+  });
+
   it('stays in the call when the server unpublishes our stream', async () => {
     const call = startFakeCall();
     await call.joinCall();

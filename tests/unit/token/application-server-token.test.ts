@@ -44,7 +44,8 @@ describe('fetchApplicationServerToken', () => {
     const error = await rejection(fetchApplicationServerToken('SessionA', { url }));
     expect(error.kind).toBe('unexpected');
     expect(error.status).toBe(401);
-    expect(error.message).toContain(`The application server at ${url} refused the request (401`);
+    expect(error.message).toMatch(/^You cannot join: the call service refused the request\./);
+    expect(error.message).toContain(`the application server at ${url} answered 401 Unauthorized`);
   });
 
   it('400: the session name was rejected', async () => {
@@ -68,6 +69,7 @@ describe('fetchApplicationServerToken', () => {
 
     const error = await rejection(fetchApplicationServerToken('SessionA', { url }));
     expect(error.kind).toBe('unreachable');
-    expect(error.message).toContain(`Cannot reach the application server at ${url}.`);
+    expect(error.message).toContain(`nothing answered at ${url} (the application server)`);
+    expect(error.message).not.toContain('npm start');
   });
 });

@@ -116,7 +116,7 @@ describe('fetchOpenViduToken', () => {
     const error = await rejection(fetchOpenViduToken('a b', { url, secret: SECRET }));
     expect(error.kind).toBe('badSessionName');
     expect(error.status).toBe(400);
-    expect(error.message).toBe('The server rejected the session name "a b": use only letters, digits, - and _');
+    expect(error.message).toBe('The session name "a b" was refused: use only letters, digits, - and _.');
     expectSecretHidden(error);
   });
 
@@ -159,13 +159,16 @@ describe('fetchOpenViduToken', () => {
     expect(error.kind).toBe('unexpected');
   });
 
-  it('connection refused: unreachable, naming the URL and how to start a server', async () => {
+  it('connection refused: unreachable, for the person first, then the URL and setting for the operator', async () => {
     const url = await closedPortUrl();
 
     const error = await rejection(fetchOpenViduToken('SessionA', { url, secret: SECRET }));
     expect(error.kind).toBe('unreachable');
     expect(error.status).toBeUndefined();
-    expect(error.message).toBe(`Cannot reach the OpenVidu server at ${url}. Is it running? (npm start runs one for you)`);
+    expect(error.message).toBe(
+      'You cannot join right now: the call service is not answering. Try again in a moment. ' +
+        `For the site's operator: nothing answered at ${url} (the OpenVidu server); check that it is running and that openviduUrl in config.json points at it.`,
+    );
     expect(error.certificateUrl).toBeUndefined();
     expectSecretHidden(error);
   });
@@ -180,7 +183,8 @@ describe('fetchOpenViduToken', () => {
       const error = await rejection(fetchOpenViduToken('SessionA', { url, secret: SECRET }));
       expect(error.kind).toBe('unreachable');
       expect(error.message).toBe(
-        `Cannot reach the OpenVidu server at ${url}: it is not running, or its certificate is not trusted by this browser. ` +
+        'You cannot join right now: the call service cannot be reached from this browser. Try again in a moment. ' +
+          `For the site's operator: the OpenVidu server at ${url} is not running, or its certificate is not trusted by this browser. ` +
           `If it uses a self-signed certificate, open ${url} in a new tab, accept the certificate, then try again.`,
       );
       expect(error.certificateUrl).toBe(url); // the page links to it
