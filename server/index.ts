@@ -6,6 +6,8 @@ import type { Duplex } from 'node:stream';
 import { resolveOptions, type ServerOptions } from './config.ts';
 import { OpenViduCore } from './core/openvidu.ts';
 import { createRequestHandler } from './http/router.ts';
+import { TokenHolds } from './http/token-holds.ts';
+import { SubscriptionFaults } from './core/test-faults.ts';
 import { consoleLogger, oneLineLogger } from './log.ts';
 import { RpcSocketServer } from './rpc/socket-server.ts';
 import { Sfu } from './sfu/sfu.ts';
@@ -36,6 +38,8 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
   options.logger = oneLineLogger(options.logger);
   const sfu = new Sfu({ loopbackOnly: options.loopbackOnly, extraAddresses: options.iceAddresses }, options.limits);
   let publicUrl = '';
+  // Test-only fault injection exists only with test controls, and only they reach it.
+  const subscriptionFaults = options.testControls ? new SubscriptionFaults() : undefined;
   const core = new OpenViduCore({
     sfu,
     logger: options.logger,
@@ -44,6 +48,7 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
     reconnectionWindowMs: options.reconnectionWindowMs,
     subscribeFlow: options.subscribeFlow,
     limits: options.limits,
+    ...(subscriptionFaults ? { subscriptionFaults } : {}),
   });
   const sockets = new RpcSocketServer({
     core,
@@ -53,7 +58,13 @@ export async function startOpenViduServer(input: ServerOptions = {}): Promise<Ru
     limits: options.limits,
     trustProxy: options.trustProxy,
   });
-  const handler = createRequestHandler({ core, sockets, options, publicUrl: () => publicUrl });
+  const handler = createRequestHandler({
+    core,
+    sockets,
+    options,
+    publicUrl: () => publicUrl,
+    ...(subscriptionFaults ? { tokenHolds: new TokenHolds(), subscriptionFaults } : {}),
+  });
 
   const server: Server = options.tls
     ? createHttpsServer(await makeSelfSignedCertificate([...options.iceAddresses, ...publicHost(options.publicUrl)]), handler)

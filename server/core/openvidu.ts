@@ -1,13 +1,12 @@
 // The OpenVidu CE semantics: sessions, tokens, participants, streams, and the notifications each
 // change sends, in the order the real server sends them. REST routes and JSON-RPC handlers both
 // call in here; media goes to the SFU.
-import { DEFAULT_LIMITS, OPENVIDU_VERSION, type ServerLimits, type SubscribeFlow } from '../config.ts';
+import { DEFAULT_LIMITS, type ServerLimits, type SubscribeFlow } from '../config.ts';
 import { newConnectionId, newRpcSessionId, newSessionId, newStreamId, newTokenId } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import { RpcCodes, RpcError } from '../rpc/errors.ts';
 import type { Sfu } from '../sfu/sfu.ts';
 import {
-  fullMetadata,
   participantsOf,
   type ClientChannel,
   type Connection,
@@ -17,6 +16,8 @@ import {
   type SessionProperties,
   type StreamInfo,
 } from './model.ts';
+import { displayName, joinedParams, joinRoomResult, publishedParams, senderConnectionId } from './rpc-json.ts';
+import type { SubscriptionFaults } from './test-faults.ts';
 
 export interface CoreOptions {
   sfu: Sfu;
@@ -29,6 +30,8 @@ export interface CoreOptions {
   limits?: ServerLimits;
   /** Sessions nobody has joined are dropped after this long (real server: 3600 s, checked every 900 s). */
   unusedSessionTtlMs?: number;
+  /** Only with --test-controls: subscriptions the test controls have the core refuse. */
+  subscriptionFaults?: SubscriptionFaults;
 }
 
 /** What publishVideo carries: the stream's media options (ids come from the server) and the offer. */
@@ -37,50 +40,11 @@ export type PublishParams = Omit<StreamInfo, 'id' | 'createdAt'> & { sdpOffer: s
 /** How long an evicted browser gets to close its own socket before we do (closing first looks like a network drop to it). */
 const EVICTED_SOCKET_GRACE_MS = 10_000;
 
-function streamObject(stream: StreamInfo): Record<string, unknown> {
-  return {
-    id: stream.id,
-    createdAt: stream.createdAt,
-    hasAudio: stream.hasAudio,
-    hasVideo: stream.hasVideo,
-    audioActive: stream.audioActive,
-    videoActive: stream.videoActive,
-    typeOfVideo: stream.typeOfVideo,
-    frameRate: stream.frameRate,
-    videoDimensions: stream.videoDimensions,
-    filter: stream.filter,
-  };
-}
-
-/** A remote participant as joinRoom's `value[]` lists it: never a `role`, `streams` only when publishing. */
-function remoteParticipant(connection: Connection): Record<string, unknown> {
-  const p = connection.participant as Participant;
-  return {
-    id: connection.id,
-    createdAt: p.activeAt,
-    metadata: fullMetadata(connection),
-    ...(p.publisher ? { streams: [streamObject(p.publisher)] } : {}),
-  };
-}
-
-/** The nickname for log lines: openvidu tutorials send {"clientData":"Alice"}. */
-function displayName(clientData: string): string {
-  try {
-    const parsed = JSON.parse(clientData) as unknown;
-    if (parsed && typeof parsed === 'object' && 'clientData' in parsed) return String((parsed as { clientData: unknown }).clientData);
-  } catch {
-    // not JSON: the raw text is the name
-  }
-  return clientData;
-}
-
 export class OpenViduCore {
   readonly sessions = new Map<string, Session>();
   private readonly tokens = new Map<string, Connection>();
   private readonly byRpcSession = new Map<string, Connection>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** Test control: how many more subscriptions each connection is to be refused. */
-  private readonly subscriptionFaults = new Map<string, number>();
   private closed = false;
 
   private readonly garbageTimer: NodeJS.Timeout;
@@ -103,6 +67,11 @@ export class OpenViduCore {
 
   private log(line: string): void {
     this.options.logger(line);
+  }
+
+  /** One notification to every participant of `session` with a live socket, but `except`. */
+  private broadcast(session: Session, method: string, params: Record<string, unknown>, except?: Connection): void {
+    for (const c of participantsOf(session)) if (c !== except) c.participant?.channel?.notify(method, params);
   }
 
   // ---- sessions and connections (REST) ----
@@ -190,25 +159,9 @@ export class OpenViduCore {
     };
     connection.participant = participant;
     this.byRpcSession.set(participant.rpcSessionId, connection);
-    const joined = { id: connection.id, createdAt: participant.activeAt, metadata: fullMetadata(connection) };
-    for (const other of existing) other.participant?.channel?.notify('participantJoined', joined);
+    this.broadcast(session, 'participantJoined', joinedParams(connection), connection);
     this.log(`participant ${connection.id} joined ${session.id} as "${displayName(params.metadata)}" (${connection.props.role})`);
-    const result = {
-      id: connection.id,
-      finalUserId: connection.id,
-      createdAt: participant.activeAt,
-      metadata: fullMetadata(connection),
-      value: existing.map(remoteParticipant),
-      session: session.id,
-      version: OPENVIDU_VERSION,
-      mediaServer: this.options.subscribeFlow === 'server-offer' ? 'mediasoup' : 'kurento',
-      videoSimulcast: false,
-      record: connection.props.record,
-      role: connection.props.role,
-      customIceServers: connection.props.customIceServers,
-      // Kurento's JSON-RPC layer adds this; the browser presents it again on `connect`.
-      sessionId: participant.rpcSessionId,
-    };
+    const result = joinRoomResult(connection, session.id, existing, this.options.subscribeFlow);
     return { connection, result };
   }
 
@@ -223,16 +176,15 @@ export class OpenViduCore {
     const session = this.sessions.get(connection.sessionId);
     if (!participant || !session) return;
     if (participant.reconnectTimer) clearTimeout(participant.reconnectTimer);
-    const everyone = participantsOf(session);
-    const others = everyone.filter((c) => c !== connection);
-    for (const other of others) other.participant?.channel?.notify('participantLeft', { connectionId: connection.id, reason });
+    const others = participantsOf(session).filter((c) => c !== connection);
+    this.broadcast(session, 'participantLeft', { connectionId: connection.id, reason }, connection);
     if (evicted) {
-      for (const c of everyone) c.participant?.channel?.notify('participantEvicted', { connectionId: connection.id, reason });
+      this.broadcast(session, 'participantEvicted', { connectionId: connection.id, reason });
       const channel = participant.channel;
       if (channel) this.later(EVICTED_SOCKET_GRACE_MS, () => channel.close(4000, 'Evicted'));
     }
     for (const other of others) other.participant?.subscriptions.delete(connection.id);
-    this.subscriptionFaults.delete(connection.id);
+    this.options.subscriptionFaults?.forget(connection.id);
     void this.options.sfu.closeParticipant(connection.id);
     connection.participant = null;
     participant.channel = null;
@@ -319,8 +271,7 @@ export class OpenViduCore {
       filter: params.filter,
     };
     participant.publisher = stream;
-    const published = { id: connection.id, streams: [streamObject(stream)] };
-    for (const other of participantsOf(session)) if (other !== connection) other.participant?.channel?.notify('participantPublished', published);
+    this.broadcast(session, 'participantPublished', publishedParams(connection, stream), connection);
     const kinds = [params.hasAudio ? 'audio' : '', params.hasVideo ? 'video' : ''].filter(Boolean).join('+');
     this.log(`participant ${connection.id} published ${stream.id} (${kinds}) in ${session.id}`);
     return { sdpAnswer, id: stream.id, createdAt: stream.createdAt };
@@ -341,20 +292,15 @@ export class OpenViduCore {
     if (!participant.publisher) throw new RpcError(RpcCodes.USER_NOT_STREAMING, `Connection ${connection.id} is not publishing`);
     const streamId = participant.publisher.id;
     participant.publisher = null;
-    for (const other of participantsOf(session)) {
-      other.participant?.subscriptions.delete(connection.id);
-      if (other !== connection || notifyOwner) {
-        other.participant?.channel?.notify('participantUnpublished', { connectionId: connection.id, reason });
-      }
-    }
+    for (const other of participantsOf(session)) other.participant?.subscriptions.delete(connection.id);
+    this.broadcast(session, 'participantUnpublished', { connectionId: connection.id, reason }, notifyOwner ? undefined : connection);
     void this.options.sfu.closePublisher(connection.id);
     this.log(`participant ${connection.id} unpublished ${streamId} (${reason})`);
   }
 
   /** The publisher of `sender`, which the browser gives as a streamId (subscribe) or a connectionId (unsubscribe). */
   private publisherOf(session: Session, sender: string): Connection {
-    const connectionId = sender.startsWith('str_') ? sender.slice(sender.lastIndexOf('con_')) : sender;
-    const owner = session.connections.get(connectionId);
+    const owner = session.connections.get(senderConnectionId(sender));
     if (!owner?.participant) throw new RpcError(RpcCodes.TRANSPORT_ERROR, `Sender ${sender} not found in session ${session.id}`);
     const stream = owner.participant.publisher;
     if (!stream || (sender.startsWith('str_') && stream.id !== sender)) {
@@ -370,24 +316,13 @@ export class OpenViduCore {
     return owner;
   }
 
-  /**
-   * Test control: refuse the next `count` subscriptions `connection` asks for (0 lifts it), as a
-   * media server that cannot set up that endpoint would. False when no such participant.
-   */
-  failNextSubscriptions(connectionId: string, count: number): boolean {
-    if (!this.participantConnection(connectionId)) return false;
-    if (count > 0) this.subscriptionFaults.set(connectionId, count);
-    else this.subscriptionFaults.delete(connectionId);
-    return true;
+  /** A participant by connection id, in whichever session (test controls name only its id). */
+  hasParticipant(connectionId: string): boolean {
+    return this.participantConnection(connectionId) !== undefined;
   }
 
   private refuseIfFaulty(connection: Connection, sender: string): void {
-    const left = this.subscriptionFaults.get(connection.id);
-    if (left === undefined) return;
-    if (left <= 1) this.subscriptionFaults.delete(connection.id);
-    else this.subscriptionFaults.set(connection.id, left - 1);
-    this.log(`participant ${connection.id} refused a subscription to ${sender} (test control)`);
-    throw new RpcError(RpcCodes.SDP_ERROR, `SDP error: could not set up the subscription to ${sender}`);
+    this.options.subscriptionFaults?.refuseIfDue(connection.id, sender, (line) => this.log(line));
   }
 
   async subscribe(connection: Connection, sender: string, sdpOffer: string): Promise<Record<string, unknown>> {
@@ -425,7 +360,7 @@ export class OpenViduCore {
 
   async unsubscribe(connection: Connection, sender: string): Promise<void> {
     this.sessionOf(connection);
-    const publisherId = sender.startsWith('str_') ? sender.slice(sender.lastIndexOf('con_')) : sender;
+    const publisherId = senderConnectionId(sender);
     if (publisherId === connection.id) {
       throw new RpcError(RpcCodes.TRANSPORT_ERROR, `Connection ${connection.id} is not subscribed to its own stream`);
     }
@@ -465,7 +400,7 @@ export class OpenViduCore {
     // string for videoDimensions; only `filter` travels as an object.
     const sent = property === 'filter' ? newValue : JSON.stringify(newValue);
     const params = { connectionId: connection.id, streamId: stream.id, property, newValue: sent, reason };
-    for (const other of participantsOf(session)) if (other !== connection) other.participant?.channel?.notify('streamPropertyChanged', params);
+    this.broadcast(session, 'streamPropertyChanged', params, connection);
   }
 
   /** Whether a signal's data and type fit the limit (both doors check before calling signal()). */

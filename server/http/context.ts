@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedOptions } from '../config.ts';
 import type { OpenViduCore } from '../core/openvidu.ts';
 import type { RpcSocketServer } from '../rpc/socket-server.ts';
+import type { SubscriptionFaults } from '../core/test-faults.ts';
+import type { TokenHolds } from './token-holds.ts';
 
 export interface HttpContext {
   core: OpenViduCore;
@@ -10,6 +12,10 @@ export interface HttpContext {
   options: ResolvedOptions;
   /** http(s)://host:port as clients reach us. */
   publicUrl(): string;
+  /** Only with --test-controls: token requests a test holds (see token-holds.ts). */
+  tokenHolds?: TokenHolds;
+  /** Only with --test-controls: subscriptions the core is to refuse (see core/test-faults.ts). */
+  subscriptionFaults?: SubscriptionFaults;
 }
 
 /** A route handler: returns false when the path is not its own, so the next one is tried. */

@@ -7,6 +7,7 @@ import { participantsOf, type Session } from '../core/model.ts';
 import { connectionJson, connectionsJson, sessionJson, visibleConnections } from '../core/rest-json.ts';
 import { RpcError } from '../rpc/errors.ts';
 import { isAuthorized, refuseUnauthorized } from './auth-cors.ts';
+import { isTokenRequest } from './token-holds.ts';
 import { readJsonObject } from './body.ts';
 import { queryFlag, type HttpContext, type Route } from './context.ts';
 import { HttpError, sendEmpty, sendJson, sendText } from './respond.ts';
@@ -84,7 +85,15 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
     sendText(res, 200, id === 'openvidu-publicurl' ? ctx.publicUrl() : OPENVIDU_VERSION);
     return true;
   }
-  if (!isAuthorized(req, ctx.options.secret)) {
+  // Test controls only: a token request the test holds, then has answered as it says (see token-holds.ts).
+  const tokenAnswer = ctx.tokenHolds && isTokenRequest(method, segments) ? await ctx.tokenHolds.answerFor(req, res) : 'normally';
+  if (tokenAnswer === 'dropped') {
+    res.destroy();
+    return true;
+  }
+  // 'wrongSecret': the request is checked against a secret the page does not have, as by a
+  // server started with another one.
+  if (!isAuthorized(req, tokenAnswer === 'wrongSecret' ? `${ctx.options.secret}-other` : ctx.options.secret)) {
     refuseUnauthorized(res);
     return true;
   }
@@ -162,7 +171,10 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
       if (method === 'POST') {
         const session = sessionOr404(ctx, id);
         const connection = ctx.core.createConnection(session, connectionProperties(await readJsonObject(req, ctx.options.maxBodyBytes, ctx.options.limits.jsonDepth)));
-        sendJson(res, 200, connectionJson(connection));
+        const json = connectionJson(connection);
+        // 'revoked': someone deletes the pending connection before the page can use its token.
+        if (tokenAnswer === 'revoked') ctx.core.deleteConnection(connection);
+        sendJson(res, 200, json);
         return true;
       }
       if (method === 'GET') {

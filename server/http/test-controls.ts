@@ -72,9 +72,33 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000) {
       throw new HttpError(400, 'Body must be {"count": <0..1000>} (default 1; 0 lifts the fault)');
     }
-    if (!ctx.core.failNextSubscriptions(segments[2] ?? '', count)) throw new HttpError(404, `No participant ${segments[2]}`);
+    if (!ctx.subscriptionFaults || !ctx.core.hasParticipant(segments[2] ?? '')) throw new HttpError(404, `No participant ${segments[2]}`);
+    ctx.subscriptionFaults.set(segments[2] ?? '', count);
     sendEmpty(res, 204);
     return true;
+  }
+
+  if (segments[1] === 'token-requests' && segments.length === 2 && ctx.tokenHolds) {
+    // Token requests held at the server: {"hold": true|false} starts or stops holding (stopping
+    // drops what is held); {"release": "normally"|"revoked"|"wrongSecret"|"dropped"} answers the
+    // oldest one so (404 when none is held). GET tells how many are held.
+    const holds = ctx.tokenHolds;
+    if (method === 'GET') {
+      sendJson(res, 200, { held: holds.count });
+      return true;
+    }
+    if (method === 'POST') {
+      const usage = '{"hold": true|false} or {"release": "normally"|"revoked"|"wrongSecret"|"dropped"}';
+      const { hold, release } = await readJsonObject(req, ctx.options.maxBodyBytes);
+      if (typeof hold === 'boolean' && release === undefined) {
+        if (hold) holds.start();
+        else holds.stop();
+      } else if (release === 'normally' || release === 'revoked' || release === 'wrongSecret' || release === 'dropped') {
+        if (!holds.release(release)) throw new HttpError(404, 'No token request is held');
+      } else throw new HttpError(400, `Body must be ${usage}`);
+      sendEmpty(res, 204);
+      return true;
+    }
   }
 
   throw new HttpError(404, 'Not found', true);

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { TEST_SECRET, TEST_SERVER_URL } from '../support/ports.ts';
+import { localServer, type ServerState } from '../support/local-server.ts';
+import { TEST_SERVER_URL } from '../support/ports.ts';
 
 const bundle = readFileSync(
   fileURLToPath(new URL('../../node_modules/openvidu-browser/static/js/openvidu-browser-2.32.2.js', import.meta.url)),
@@ -51,15 +52,9 @@ export async function openFixture(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/`);
 }
 
-const auth = `Basic ${Buffer.from(`OPENVIDUAPP:${TEST_SECRET}`).toString('base64')}`;
-
 /** A REST call to the server under test, as an application server would make it. */
 export async function api(method: string, path: string, body?: unknown, base = TEST_SERVER_URL): Promise<Response> {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { Authorization: auth, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return localServer(base).call(method, path, body);
 }
 
 export async function createSessionWithTokens(sessionId: string, count: number, base = TEST_SERVER_URL): Promise<string[]> {
@@ -73,15 +68,10 @@ export async function createSessionWithTokens(sessionId: string, count: number, 
   return tokens;
 }
 
-export interface ServerState {
-  sessions: unknown[];
-  counts: { sessions: number; participants: number; publishers: number; subscribers: number; openPeerConnections: number; pendingTokens: number };
-  openSockets: number;
-  process: { cpuMicros: number; sampledAtMs: number; rssBytes: number; heapUsedBytes: number };
-}
+export type { ServerState } from '../support/local-server.ts';
 
 export async function serverState(base = TEST_SERVER_URL): Promise<ServerState> {
-  return (await (await fetch(`${base}/test/state`)).json()) as ServerState;
+  return localServer(base).state();
 }
 
 export interface RemoteVideo {

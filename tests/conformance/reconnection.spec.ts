@@ -2,7 +2,7 @@
 // comes back with `connect` inside the window (reconnecting → reconnected, media keeps flowing,
 // nobody else notices); one kept out past the window is told networkDisconnect, as are the others.
 import { expect, test } from '@playwright/test';
-import { TEST_SERVER_URL } from '../support/ports.ts';
+import { testServer } from '../support/local-server.ts';
 import { callWithViewers, expectFramesAdvancing, serverState, startFixtureServer, type FixtureServer } from './fixture-server.ts';
 
 // Real media in several Chromium pages on a 2-core machine: allow more than the default minute.
@@ -22,8 +22,7 @@ const eventNames = async (page: import('@playwright/test').Page): Promise<{ name
 test('a dropped socket reconnects within the window and media keeps flowing', async ({ browser }) => {
   const call = await callWithViewers(browser, fixture.origin, 1);
   const viewer = call.viewers[0]!;
-  const dropped = await fetch(`${TEST_SERVER_URL}/test/connections/${viewer.connectionId}/drop-socket`, { method: 'POST' });
-  expect(dropped.status).toBe(204);
+  await testServer.dropSocket(viewer.connectionId);
   await expect.poll(async () => (await eventNames(viewer.page)).map((e) => e.name)).toContain('reconnecting');
   await expect.poll(async () => (await eventNames(viewer.page)).map((e) => e.name), { timeout: 20_000 }).toContain('reconnected');
   await expectFramesAdvancing(viewer.page);
@@ -42,9 +41,8 @@ test('kept out past the reconnection window, the client is told networkDisconnec
     const call = await callWithViewers(browser, fixture.origin, 1);
   const viewer = call.viewers[0]!;
   // Longer than the 10 s window: the browser's retries (every 3 s) all fail until it has passed.
-  const refused = await fetch(`${TEST_SERVER_URL}/test/refuse-websockets`, { method: 'POST', body: JSON.stringify({ ms: 12_000 }) });
-  expect(refused.status).toBe(204);
-  await fetch(`${TEST_SERVER_URL}/test/connections/${viewer.connectionId}/drop-socket`, { method: 'POST' });
+  await testServer.refuseWebSockets(12_000);
+  await testServer.dropSocket(viewer.connectionId);
   await expect.poll(async () => (await eventNames(viewer.page)).map((e) => e.name)).toContain('reconnecting');
   await expect
     .poll(async () => eventNames(call.publisher.page), { timeout: 30_000 })

@@ -18,11 +18,37 @@ export async function openParticipant(browser: Browser, extra: Record<string, st
   return page;
 }
 
-/** An init script: counts the page's peer connections, to check none outlives the call. */
+/** What the page receives of one remote voice: its <audio>'s track, as WebRTC's inbound-rtp reports it. */
+export interface InboundAudio {
+  playing: boolean;
+  packetsReceived: number;
+  totalAudioEnergy: number;
+}
+
+/** An init script: counts the page's peer connections, to check none outlives the call, and reads
+ * the inbound-rtp stats of the track a remote voice's <audio> plays (`inboundAudioOf(mediaKey)`). */
 export function countPeerConnections(): void {
   const opened: RTCPeerConnection[] = [];
   (window as unknown as { openPeerConnections: () => number }).openPeerConnections = () =>
     opened.filter((pc) => pc.connectionState !== 'closed').length;
+  (window as unknown as { inboundAudioOf: (key: string) => Promise<InboundAudio | null> }).inboundAudioOf = async (key) => {
+    const audio = document.querySelector<HTMLAudioElement>(`audio[data-media-key="${CSS.escape(key)}"]`);
+    const stream = audio?.srcObject;
+    const track = stream instanceof MediaStream ? stream.getAudioTracks()[0] : undefined;
+    if (!audio || !track) return null;
+    for (const pc of opened) {
+      if (pc.connectionState === 'closed') continue;
+      const receiver = pc.getReceivers().find((r) => r.track.id === track.id);
+      if (!receiver) continue;
+      for (const report of (await receiver.getStats()).values()) {
+        const stats = report as { type: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number };
+        if (stats.type === 'inbound-rtp' && stats.kind === 'audio') {
+          return { playing: !audio.paused, packetsReceived: stats.packetsReceived ?? 0, totalAudioEnergy: stats.totalAudioEnergy ?? 0 };
+        }
+      }
+    }
+    return null;
+  };
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
@@ -62,6 +88,26 @@ export async function expectDecodingFrames(tile: Locator): Promise<void> {
   const frames = () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
   const before = await frames();
   await expect.poll(frames, { timeout: 10_000 }).toBeGreaterThan(before + 5);
+}
+
+/** A remote voice that plays and keeps arriving with sound in it: what "I can hear them" means.
+ * The fake microphone beeps, so the received audio's energy rises along with its packet count. */
+export async function expectHearing(page: Page, nickname: string): Promise<void> {
+  const key = await tileOf(page, nickname).first().getAttribute('data-media-key');
+  expect(key, `${nickname} has a tile`).toBeTruthy();
+  const inbound = () =>
+    page.evaluate(
+      (k) => (window as unknown as { inboundAudioOf: (key: string) => Promise<InboundAudio | null> }).inboundAudioOf(k),
+      key ?? '',
+    );
+  await expect.poll(async () => (await inbound())?.playing ?? false, { timeout: 20_000, message: `${nickname}'s voice plays` }).toBe(true);
+  const before = (await inbound()) ?? { packetsReceived: 0, totalAudioEnergy: 0 };
+  await expect
+    .poll(async () => {
+      const now = await inbound();
+      return now !== null && now.packetsReceived > before.packetsReceived + 10 && now.totalAudioEnergy > before.totalAudioEnergy;
+    }, { timeout: 10_000, message: `${nickname}'s audio packets and energy rise` })
+    .toBe(true);
 }
 
 export async function leave(page: Page): Promise<void> {

@@ -3,6 +3,7 @@
 import { expect, test } from '@playwright/test';
 import {
   expectDecodingFrames,
+  expectHearing,
   joinAndWaitForCall,
   leave,
   mainVideo,
@@ -19,24 +20,28 @@ test('two then three participants see and hear each other, pick the main video, 
   const alice = await openParticipant(browser);
   const bob = await openParticipant(browser);
 
-  await test.step('two join and each sees both videos decoding, with the right nicknames', async () => {
+  await test.step('two join; each sees both videos decoding, with the right nicknames, and hears the other', async () => {
     await joinAndWaitForCall(alice, session, 'Alice');
     await joinAndWaitForCall(bob, session, 'Bob');
     for (const [page, other] of [[alice, 'Bob'], [bob, 'Alice']] as const) {
       await expectDecodingFrames(ownTile(page));
       await expect(remoteTiles(page)).toHaveCount(1);
       await expectDecodingFrames(tileOf(page, other));
+      await expectHearing(page, other);
       // Your own video is the main one by default.
       await expect(mainVideo(page).locator('.nickname')).toHaveText(page === alice ? 'Alice' : 'Bob');
     }
   });
 
   const carol = await openParticipant(browser);
-  await test.step('a third joins; everyone sees everyone', async () => {
+  await test.step('a third joins; everyone sees and hears everyone', async () => {
     await joinAndWaitForCall(carol, session, 'Carol');
     for (const [page, others] of [[alice, ['Bob', 'Carol']], [bob, ['Alice', 'Carol']], [carol, ['Alice', 'Bob']]] as const) {
       await expect(remoteTiles(page)).toHaveCount(2);
-      for (const other of others) await expectDecodingFrames(tileOf(page, other));
+      for (const other of others) {
+        await expectDecodingFrames(tileOf(page, other));
+        await expectHearing(page, other);
+      }
     }
   });
 
@@ -61,6 +66,8 @@ test('two then three participants see and hear each other, pick the main video, 
     await joinAndWaitForCall(carol, session, 'Carol');
     await expectDecodingFrames(tileOf(alice, 'Carol'));
     await expectDecodingFrames(tileOf(carol, 'Alice'));
+    await expectHearing(alice, 'Carol');
+    await expectHearing(carol, 'Alice');
   });
 
   for (const page of [alice, bob, carol]) await page.context().close();

@@ -4,14 +4,17 @@ import { chromium, expect, test, type Browser, type Page } from '@playwright/tes
 import { startOpenViduServer } from '../../server/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
+import { testServer } from '../support/local-server.ts';
 import { TEST_SECRET } from '../support/ports.ts';
 import {
   callPageUrl,
   expectDecodingFrames,
+  expectHearing,
   join,
   joinAndWaitForCall,
   mainVideo,
   openParticipant,
+  openPeerConnections,
   ownTile,
   remoteTiles,
   tileOf,
@@ -19,12 +22,14 @@ import {
 import {
   closeSession,
   connectionOf,
+  connectionsBy,
   dropSocket,
   evict,
   failNextSubscription,
   forceUnpublish,
   participantsIn,
   refuseWebSockets,
+  serverState,
 } from './local-server.ts';
 
 const uniqueSession = (name: string) => `${name}_${Date.now()}`;
@@ -115,13 +120,17 @@ test.describe('joining', () => {
   test('a session closed between creating it and getting a token is named; Try again joins', async ({ browser }) => {
     const session = uniqueSession('Gone');
     const page = await participant(browser);
-    // The race, made certain: the session is closed through the REST API while the page's token
-    // request is on its way, so the real server answers that request with 404.
-    await page.route('**/openvidu/api/sessions/*/connection', async (route) => {
+    // The race, made certain at the server: it holds the page's token request, the session is
+    // closed through the REST API meanwhile, then the request is answered: 404.
+    await testServer.holdTokenRequests(true);
+    try {
+      await join(page, session, 'Alice');
+      await expect.poll(() => testServer.heldTokenRequests()).toBe(1);
       await closeSession(session);
-      await route.continue();
-    }, { times: 1 });
-    await join(page, session, 'Alice');
+      await testServer.releaseTokenRequest('normally');
+    } finally {
+      await testServer.holdTokenRequests(false);
+    }
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText('Could not join');
     await expect(alert).toContainText(`The session "${session}" closed before you could join. Try again.`);
@@ -144,8 +153,15 @@ test.describe('joining', () => {
     await page.getByLabel('Session').fill(session);
     await page.getByLabel('Nickname').fill('Alice');
     await page.getByRole('button', { name: 'Join' }).dblclick();
-    await expect(ownTile(page)).toBeVisible();
-    await expect.poll(() => participantsIn(session)).toBe(1);
+    // Wait until the call is fully set up (the server lists Alice's published stream): a second
+    // join from the second click would have asked for its token and connected by then.
+    await expectDecodingFrames(ownTile(page));
+    await expect.poll(async () => (await connectionOf(session, 'Alice').catch(() => null))?.publishers?.length ?? 0).toBe(1);
+    expect(await participantsIn(session)).toBe(1);
+    expect([...(await connectionsBy(session)).keys()]).toEqual(['Alice']);
+    // One publisher peer connection on the page, none for a second session.
+    expect(await openPeerConnections(page)).toBe(1);
+    await expect(ownTile(page)).toHaveCount(1);
   });
 });
 
@@ -187,6 +203,8 @@ test.describe('devices', () => {
     await expect(panel).toHaveCount(0);
     await expect(ownTile(alice)).toBeVisible();
     await expect(tileOf(bob, 'Alice')).toBeVisible();
+    // What Bob gets of Alice is her voice: it plays on his page, with sound in it.
+    await expectHearing(bob, 'Alice');
     const alicePublishes = (await connectionOf(session, 'Alice')).publishers ?? [];
     expect(alicePublishes).toHaveLength(1);
   });
@@ -224,6 +242,7 @@ test.describe('devices', () => {
     await carolPanel.getByRole('button', { name: 'Join without camera' }).click();
     await expect(carolPanel).toHaveCount(0);
     await expect(tileOf(bob, 'Carol')).toBeVisible();
+    await expectHearing(bob, 'Carol');
     const carolPublishes = (await connectionOf(session, 'Carol')).publishers ?? [];
     expect(carolPublishes).toHaveLength(1);
     expect(await participantsIn(session)).toBe(3);
@@ -275,8 +294,13 @@ test.describe('the server decides', () => {
     for (const page of [alice, bob]) {
       await expect(page.getByRole('alert')).toContainText('The call was closed by the server.');
       await expect(page.locator('video')).toHaveCount(0);
+      // Nothing left behind on the page: every peer connection is closed.
+      await expect.poll(() => openPeerConnections(page)).toBe(0);
     }
     expect(await participantsIn(session)).toBe(0);
+    // Nor on the server: no endpoint of theirs is still open (these two are its only participants).
+    await expect.poll(async () => (await serverState()).counts.openPeerConnections).toBe(0);
+    expect((await serverState()).counts).toMatchObject({ participants: 0, publishers: 0, subscribers: 0 });
   });
 
   test('a stream unpublished by force: its owner stays in the call and is told; its tile goes for others', async ({ browser }) => {
@@ -386,6 +410,15 @@ test.describe('other participants', () => {
     await joinAndWaitForCall(mallory, session, hostile);
     await expect(tileOf(alice, hostile)).toBeVisible();
     await expect(alice.locator('.tiles img')).toHaveCount(0);
+    // Had the markup become an <img>, its request for "x" would have failed by now: this page's own
+    // probe asks for the same "x" after it, and waits for its onerror (which proves one can fire here).
+    for (const page of [alice, mallory]) {
+      await page.evaluate(() => new Promise<void>((resolve) => {
+        const probe = new Image();
+        probe.onerror = () => resolve();
+        probe.src = 'x';
+      }));
+    }
     expect(await alice.title()).not.toBe('pwned');
     expect(await mallory.title()).not.toBe('pwned');
   });
@@ -399,6 +432,8 @@ test.describe('the person at the worst moment', () => {
 
     await bob.reload();
     await expect(bob.getByRole('button', { name: 'Join' })).toBeVisible();
+    // These 5 s timeouts are the check: well inside the server's 10 s reconnection window, so only
+    // a leave sent on pagehide (not the window running out) can make the participant go in time.
     await expect.poll(() => participantsIn(session), { timeout: 5_000 }).toBe(1);
     await expect(remoteTiles(alice)).toHaveCount(0);
 

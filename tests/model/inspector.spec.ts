@@ -1,7 +1,7 @@
 // The Stately inspector, offline: https://stately.ai/** is routed to a stub that answers
 // `@statelyai.connected` and records what the page sends it (see inspector-stub.ts).
 import { expect, test, type Request } from '@playwright/test';
-import { callPageUrl, join, joinAndWaitForCall, leave, openParticipant, tileOf } from '../e2e/call-page.ts';
+import { callPageUrl, joinAndWaitForCall, leave, openParticipant, tileOf } from '../e2e/call-page.ts';
 import { TEST_SECRET } from '../support/ports.ts';
 import { callActorId, callActorSnapshots, received, stubInspector, type InspectorMessage } from './inspector-stub.ts';
 
@@ -101,36 +101,49 @@ test('?inspect streams the call machine, its snapshots through a join and leave,
 
 test('without ?inspect nothing opens, nothing loads, and nothing is sent', async ({ browser }) => {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  // What the inspector would use, watched where it would go: the same recording stub as above at
+  // stately.ai (every request to it counted), every window the page opens (window.open and any
+  // page of the context besides this one), and every postMessage to a window it opened: the
+  // inspector's adapter posts through the popup's window, never the page's own.
   const toInspector: string[] = [];
-  await context.route('https://stately.ai/**', (route) => {
-    toInspector.push(route.request().url());
-    return route.abort();
+  await stubInspector(context);
+  context.on('request', (request) => {
+    if (request.url().startsWith('https://stately.ai/')) toInspector.push(request.url());
   });
   const page = await context.newPage();
   const requests: Request[] = [];
   page.on('request', (request) => requests.push(request));
-  let popups = 0;
-  page.on('popup', () => popups++);
-  const messages: unknown[] = [];
-  await page.exposeFunction('__recordPost', (data: unknown) => messages.push(data));
+  const otherPages: string[] = [];
+  context.on('page', (opened) => otherPages.push(opened.url()));
+  const opened: { url: string; posted: unknown[] }[] = [];
+  await page.exposeFunction('__recordOpen', (url: string) => opened.push({ url, posted: [] }));
+  await page.exposeFunction('__recordPost', (index: number, data: unknown) => opened[index]?.posted.push(data));
   await page.addInitScript(() => {
-    const post = window.postMessage.bind(window);
-    // Anything the page would post to another window goes through window.open's result; record
-    // every postMessage the page makes, to be sure.
-    window.postMessage = ((message: unknown, ...rest: [string]) => {
-      (window as unknown as { __recordPost: (m: unknown) => void }).__recordPost(message);
-      return post(message, ...rest);
-    }) as typeof window.postMessage;
+    const w = window as unknown as { __recordOpen: (url: string) => void; __recordPost: (i: number, m: unknown) => void };
+    const open = window.open.bind(window);
+    let count = 0;
+    window.open = ((...args: Parameters<typeof window.open>) => {
+      const index = count++;
+      void w.__recordOpen(String(args[0] ?? ''));
+      const child = open(...args);
+      if (child) {
+        const post = child.postMessage.bind(child);
+        child.postMessage = ((message: unknown, ...rest: [string]) => {
+          void w.__recordPost(index, message);
+          return post(message, ...rest);
+        }) as typeof child.postMessage;
+      }
+      return child;
+    }) as typeof window.open;
   });
   await page.goto(callPageUrl());
   const session = uniqueSession('NoInspect');
-  await join(page, session, 'Alice');
-  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+  await joinAndWaitForCall(page, session, 'Alice');
   await leave(page);
 
-  expect(popups).toBe(0);
+  expect(opened).toEqual([]);
+  expect(otherPages).toEqual([]);
   expect(toInspector).toEqual([]);
   expect(requests.map((r) => r.url()).filter((url) => /\/assets\/inspect-/.test(url))).toEqual([]);
-  expect(messages).toEqual([]);
   await context.close();
 });

@@ -2,7 +2,7 @@
 // The test control that makes one participant's next subscriptions fail, as a media server that
 // cannot set up an endpoint would: the page tests use it to break one remote stream for one person.
 import { afterEach, expect, it } from 'vitest';
-import { makeOffer, publish, RpcClient, sessionWithTokens, startTestServer, testState, type TestServer } from './helpers.ts';
+import { controlsOf, makeOffer, publish, RpcClient, sessionWithTokens, startTestServer, testState, type TestServer } from './helpers.ts';
 
 let server: TestServer | undefined;
 const clients: RpcClient[] = [];
@@ -28,10 +28,7 @@ async function receive(client: RpcClient, sender: string) {
 }
 
 function failSubscriptions(connectionId: string, body?: unknown): Promise<Response> {
-  return fetch(`${server!.url}/test/connections/${connectionId}/fail-subscriptions`, {
-    method: 'POST',
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return controlsOf(server!).call('POST', `/test/connections/${connectionId}/fail-subscriptions`, body);
 }
 
 it('refuses only that participant\'s next subscription, with an SDP error, then subscribes again', async () => {

@@ -5,6 +5,7 @@ import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import WebSocket from 'ws';
 import { startOpenViduServer, type ServerOptions } from '../../server/index.ts';
 import { silentLogger } from '../../server/log.ts';
+import { localServer, type ServerState } from '../support/local-server.ts';
 
 export const SECRET = 'TEST_SECRET';
 
@@ -195,14 +196,14 @@ export async function publishOffer(client: RpcClient, sdpOffer: string): Promise
   return { streamId: reply.result.id as string, answer: reply.result.sdpAnswer as string };
 }
 
-export interface TestState {
-  counts: Record<string, number>;
-  openSockets: number;
-  endpoints: { id: string; kind: string; connectionState: string; packets: number }[];
-}
+/** What /test/state reports (the shared client's type). */
+export type TestState = ServerState;
+
+/** The shared client (tests/support/local-server.ts) for this server's REST API and test controls. */
+export const controlsOf = (server: TestServer) => localServer(server.url, SECRET);
 
 export async function testState(server: TestServer): Promise<TestState> {
-  return (await (await fetch(`${server.url}/test/state`)).json()) as TestState;
+  return controlsOf(server).state();
 }
 
 /** Poll until `check` passes; bounded, so a condition that never holds fails the test. */

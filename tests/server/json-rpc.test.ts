@@ -3,7 +3,7 @@
 // and content of notifications, the string encodings of streamPropertyChanged, signals,
 // reconnection within the window, eviction past it, and the ping watchdog.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createToken, makeOffer, publish, RpcClient, sessionWithTokens, startTestServer, testState, eventually, type TestServer } from './helpers.ts';
+import { controlsOf, createToken, makeOffer, publish, RpcClient, sessionWithTokens, startTestServer, testState, eventually, type TestServer } from './helpers.ts';
 
 let server: TestServer | undefined;
 const clients: RpcClient[] = [];
@@ -274,8 +274,7 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     const joinA = await a.join(ta as string);
     const b = await open(server.wsUrl);
     const joinB = await b.join(tb as string);
-    const dropped = await fetch(`${server.url}/test/connections/${joinB.id as string}/drop-socket`, { method: 'POST' });
-    expect(dropped.status).toBe(204);
+    await controlsOf(server).dropSocket(joinB.id as string);
     await eventually(() => b.closeCode, (code) => code !== undefined);
     const again = await open(`${server.wsUrl}?sessionId=Reconnect&reconnect=true`);
     const reply = await again.call('connect', { sessionId: joinB.sessionId, reconnect: true });
@@ -309,7 +308,7 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     const b = await open(server.wsUrl);
     await b.join(tb as string);
     const post = (id: string, body: unknown): Promise<Response> =>
-      fetch(`${server!.url}/test/connections/${id}/notify`, { method: 'POST', body: JSON.stringify(body) });
+      controlsOf(server!).call('POST', `/test/connections/${id}/notify`, body);
     expect((await post(joinA.id as string, { method: 'recordingStarted', params: { id: 'r1', name: 'rec' } })).status).toBe(204);
     const got = await a.notification('recordingStarted');
     expect(got.params).toEqual({ id: 'r1', name: 'rec' });
@@ -320,10 +319,9 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
 
   it('refuse-websockets keeps new sockets out for a while', async () => {
     server = await startTestServer();
-    const refuse = await fetch(`${server.url}/test/refuse-websockets`, { method: 'POST', body: JSON.stringify({ ms: 60_000 }) });
-    expect(refuse.status).toBe(204);
+    await controlsOf(server).refuseWebSockets(60_000);
     await expect(RpcClient.open(server.wsUrl)).rejects.toThrow('503');
-    await fetch(`${server.url}/test/refuse-websockets`, { method: 'POST', body: JSON.stringify({ ms: 0 }) });
+    await controlsOf(server).refuseWebSockets(0);
     const client = await open(server.wsUrl);
     expect((await client.call('ping')).result?.value).toBe('pong');
   });
@@ -333,7 +331,7 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
     const [ta, tb] = await sessionWithTokens(server, 'SlowAnswer', 2);
     const a = await open(server.wsUrl);
     const joinA = await a.join(ta as string);
-    const control = (body: unknown) => fetch(`${server!.url}/test/delay-answers`, { method: 'POST', body: JSON.stringify(body) });
+    const control = (body: unknown) => controlsOf(server!).call('POST', '/test/delay-answers', body);
     expect((await control({ method: 'joinRoom', ms: 600_001 })).status).toBe(400);
     expect((await control({ method: 'joinRoom', ms: 60_000 })).status).toBe(204);
     const b = await open(server.wsUrl);
@@ -364,7 +362,10 @@ describe('dropped sockets, reconnection and the ping watchdog', () => {
       await eventually(() => b.closeCode, (code) => code !== undefined, 5000);
       const state = await testState(server);
       expect(state.counts.participants).toBe(1);
-      expect(joinA.id).toBeDefined();
+      // The one left is A, the client that kept pinging, and it is still served.
+      expect(state.sessions.find((s) => s.id === 'Silent')?.participants.map((p) => p.id)).toEqual([joinA.id]);
+      expect(a.closeCode).toBeUndefined();
+      expect((await a.call('ping')).result?.value).toBe('pong');
     } finally {
       clearInterval(keepAlive);
     }

@@ -5,7 +5,7 @@
 // leaving tears every peer connection down; a late viewer is first sent the video since the last
 // keyframe.
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useNACK, usePLI, type RTCRtpTransceiver } from 'werift';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually, RpcClient, sessionWithTokens, startTestServer, testState, type RpcMessage, type TestServer } from './helpers.ts';
 
 let server: TestServer | undefined;
@@ -26,21 +26,32 @@ function peer(): RTCPeerConnection {
   return pc;
 }
 
-/** Offers from a fresh peer with one video transceiver, sends the offer with `signal`, applies the answer,
- * and waits until both this peer and the server's endpoint are connected. werift as a DTLS client
- * (the server's role here) occasionally fails its handshake against another werift under load
- * (a retransmitted HelloVerifyRequest); Chromium sends none, so browsers never hit it. A failed
- * attempt is retried with a fresh peer, as a browser would reconnect its stream; at most 3 tries. */
+/** Legs that needed their one retry, in this file: a failure signal, logged and capped in afterAll. */
+const retriedLegs: string[] = [];
+const RETRY_BUDGET = 2; // of the 7 legs this file connects
+
+/** Offers from a fresh peer with one transceiver per kind (video only unless told), sends the offer
+ * with `signal`, applies the answer, and waits until both this peer and the server's endpoint are
+ * connected.
+ *
+ * Why a retry at all: werift as a DTLS client (the server's role here) fails its handshake against
+ * another werift peer on the first leg of a run about half the time (a retransmitted
+ * HelloVerifyRequest); the test peer then reports "failed" while the server's endpoint is still
+ * "connecting". Chromium sends no HelloVerifyRequest, so browsers never hit it. Only that pattern is
+ * retried, once, with a fresh peer (as a browser would reconnect its stream); a server endpoint that
+ * itself fails, or a second failure, fails the test, and more than RETRY_BUDGET retried legs in the
+ * file fail it too. */
 async function connectLeg(
   direction: 'sendonly' | 'recvonly',
   endpointId: () => string,
   signal: (sdp: string, attempt: number) => Promise<RpcMessage>,
   onPeer: (pc: RTCPeerConnection) => void = () => {},
-): Promise<{ pc: RTCPeerConnection; transceiver: RTCRtpTransceiver; reply: RpcMessage }> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  kinds: readonly ('audio' | 'video')[] = ['video'],
+): Promise<{ pc: RTCPeerConnection; transceiver: RTCRtpTransceiver; transceivers: Map<'audio' | 'video', RTCRtpTransceiver>; reply: RpcMessage }> {
+  for (let attempt = 0; ; attempt++) {
     const pc = peer();
     onPeer(pc);
-    const transceiver = pc.addTransceiver('video', { direction });
+    const transceivers = new Map(kinds.map((kind) => [kind, pc.addTransceiver(kind, { direction })] as const));
     await pc.setLocalDescription(await pc.createOffer());
     await eventually(() => pc.iceGatheringState, (s) => s === 'complete');
     const reply = await signal(pc.localDescription?.sdp ?? '', attempt);
@@ -53,11 +64,22 @@ async function connectLeg(
       ([mine, theirs]) => (mine === 'connected' && theirs === 'connected') || mine === 'failed' || theirs === 'failed',
       20_000,
     );
-    if (states[0] === 'connected' && states[1] === 'connected') return { pc, transceiver, reply };
-    await pc.close();
+    const [mine, theirs] = states;
+    if (attempt === 0 && mine === 'failed' && theirs !== 'failed') {
+      retriedLegs.push(`${endpointId()} (test peer ${mine}, server endpoint ${theirs})`);
+      console.warn(`connectLeg: retrying ${endpointId()}: test peer ${mine}, server endpoint ${theirs}`);
+      await pc.close();
+      continue;
+    }
+    expect(states, 'this peer and the server endpoint both connect').toEqual(['connected', 'connected']);
+    const transceiver = (transceivers.get('video') ?? transceivers.get('audio')) as RTCRtpTransceiver;
+    return { pc, transceiver, transceivers, reply };
   }
-  throw new Error('no connection after 3 attempts');
 }
+
+afterAll(() => {
+  expect(retriedLegs.length, `legs retried: ${retriedLegs.join('; ')}`).toBeLessThanOrEqual(RETRY_BUDGET);
+});
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.ws.terminate();
@@ -83,12 +105,11 @@ describe('RTP forwarding through the werift SFU', () => {
     const { a, b, publisherId, subscriberId } = await publisherAndSubscriberIn('Media');
 
     let streamId = '';
-    const publishVideo = (sdp: string, attempt: number): Promise<RpcMessage> =>
-      attempt === 0
-        ? a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' })
-        : a.call('reconnectStream', { stream: streamId, sdpString: sdp });
+    // A retried leg republishes the same stream, as openvidu-browser does.
     const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp, attempt) => {
-      const reply = await publishVideo(sdp, attempt);
+      const reply = attempt === 0
+        ? await a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' })
+        : await a.call('reconnectStream', { stream: streamId, sdpString: sdp });
       streamId = reply.result?.id as string;
       return reply;
     });
@@ -162,8 +183,10 @@ describe('RTP forwarding through the werift SFU', () => {
   it('sends a subscriber, as it connects, the video since the latest keyframe, then the live packets', async () => {
     const { a, b, publisherId, subscriberId } = await publisherAndSubscriberIn('Replay');
     let streamId = '';
-    const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp) => {
-      const reply = await a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' });
+    const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp, attempt) => {
+      const reply = attempt === 0
+        ? await a.call('publishVideo', { sdpOffer: sdp, hasAudio: false, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' })
+        : await a.call('reconnectStream', { stream: streamId, sdpString: sdp });
       streamId = reply.result?.id as string;
       return reply;
     });
@@ -171,9 +194,11 @@ describe('RTP forwarding through the werift SFU', () => {
     // VP8 payloads numbered in their last bytes: a key frame (first byte of the VP8 header has
     // P=0) every 40 packets, delta frames between.
     let index = 0;
+    let latestKey = -1;
     const payloadType = publisher.transceiver.codecs[0]?.payloadType ?? 96;
     const pump = setInterval(() => {
       const key = index % 40 === 0;
+      if (key) latestKey = index;
       const payload = Buffer.from([0x90, 0x80, 0x81, 0x23, key ? 0x10 : 0x11, 0, 0]);
       payload.writeUInt16BE(index, 5);
       const header = new RtpHeader({ payloadType, sequenceNumber: 7000 + index, timestamp: 90 * 33 * index, marker: true });
@@ -183,20 +208,68 @@ describe('RTP forwarding through the werift SFU', () => {
     try {
       await eventually(() => index, (n) => n >= 55, 20_000); // a keyframe at 40, and some deltas after it
       const received: RtpPacket[] = [];
-      await connectLeg('recvonly', () => `${subscriberId}|${publisherId}`, (sdp) => b.call('receiveVideoFrom', { sender: streamId, sdpOffer: sdp }), (pc) => {
+      // The keyframe that was latest when the subscriber connected lies between the one latest when
+      // it asked and the one latest once both ends report connected.
+      let keyWhenAsked = -1;
+      await connectLeg('recvonly', () => `${subscriberId}|${publisherId}`, (sdp) => {
+        keyWhenAsked = latestKey;
+        return b.call('receiveVideoFrom', { sender: streamId, sdpOffer: sdp });
+      }, (pc) => {
         received.length = 0;
         pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => received.push(rtp)));
       });
-      await eventually(() => received.length, (n) => n >= 20, 20_000);
+      const keyWhenConnected = latestKey;
+      const sentWhenConnected = index;
+      // Then the live packets: wait for 20 sent after the connection.
+      const lastNumber = () => received.at(-1)?.payload.readUInt16BE(5) ?? -1;
+      await eventually(lastNumber, (n) => n >= sentWhenConnected + 20, 20_000);
       const numbers = received.map((p) => p.payload.readUInt16BE(5));
-      // It starts on a key frame sent before the subscriber connected, and nothing is skipped after it.
-      expect(numbers[0] as number % 40).toBe(0);
-      expect(numbers[0]).toBeLessThan(55 + 40);
-      expect(numbers.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => (numbers[0] as number) + i));
+      // It starts on that key frame, sent before the subscriber connected, and nothing is skipped or
+      // repeated after it, from the replay into the live packets.
+      expect((numbers[0] as number) % 40).toBe(0);
+      expect(numbers[0]).toBeGreaterThanOrEqual(keyWhenAsked);
+      expect(numbers[0]).toBeLessThanOrEqual(keyWhenConnected);
+      expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => (numbers[0] as number) + i));
       const sequence = received.map((p) => p.header.sequenceNumber);
-      expect(sequence.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => ((sequence[0] as number) + i) % 65536));
+      expect(sequence).toEqual(Array.from({ length: sequence.length }, (_, i) => ((sequence[0] as number) + i) % 65536));
     } finally {
       clearInterval(pump);
     }
+  }, 120_000);
+
+  it('forwards audio RTP from a publisher with a microphone to a subscriber, unchanged and in order', async () => {
+    const { a, b, publisherId, subscriberId } = await publisherAndSubscriberIn('Voice');
+    let streamId = '';
+    const publisher = await connectLeg('sendonly', () => `${publisherId}|${publisherId}`, async (sdp, attempt) => {
+      const reply = attempt === 0 ? await a.call('publishVideo', { sdpOffer: sdp, hasAudio: true, audioActive: true, hasVideo: true, videoActive: true, typeOfVideo: 'CAMERA', frameRate: 30, videoDimensions: '{"width":640,"height":480}' })
+        : await a.call('reconnectStream', { stream: streamId, sdpString: sdp });
+      streamId = reply.result?.id as string;
+      return reply;
+    }, undefined, ['audio', 'video']);
+    const voice = publisher.transceivers.get('audio') as RTCRtpTransceiver;
+    const heard: RtpPacket[] = [];
+    const subscriber = await connectLeg('recvonly', () => `${subscriberId}|${publisherId}`, (sdp) => {
+      heard.length = 0;
+      return b.call('receiveVideoFrom', { sender: streamId, sdpOffer: sdp });
+    }, undefined, ['audio', 'video']);
+    (subscriber.transceivers.get('audio') as RTCRtpTransceiver).receiver.track.onReceiveRtp.subscribe((rtp) => heard.push(rtp));
+
+    let n = 0;
+    const payloadType = voice.codecs[0]?.payloadType ?? 111;
+    const pump = setInterval(() => {
+      const header = new RtpHeader({ payloadType, sequenceNumber: 3000 + n, timestamp: 960 * n, marker: n === 0 });
+      void voice.sender.sendRtp(new RtpPacket(header, Buffer.from(`voice-${n}`)));
+      n++;
+    }, 20);
+    try {
+      await eventually(() => heard.length, (count) => count >= 25, 20_000);
+    } finally {
+      clearInterval(pump);
+    }
+    const payloads = heard.map((p) => p.payload.toString());
+    expect(payloads.every((p) => p.startsWith('voice-'))).toBe(true);
+    const numbers = payloads.map((p) => Number(p.slice(6)));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => (numbers[0] as number) + i));
+    expect(heard.every((p) => p.header.payloadType === heard[0]?.header.payloadType)).toBe(true);
   }, 120_000);
 });

@@ -1,0 +1,86 @@
+// States: what the page shows in each state of the model, and what must hold at the server and
+// on the page once an event was taken.
+import { expect } from '@playwright/test';
+import { openPeerConnections } from '../e2e/call-page.ts';
+import { testServer } from '../support/local-server.ts';
+import type { CallSnapshot, ModelEventType, StatePath } from './call.model.ts';
+import type { DeviceStatePath } from './devices.model.ts';
+import { NOT_PAINTED_ON_PAGE } from './not-painted.ts';
+import type { PageView } from './page-views.ts';
+import type { World } from './world.ts';
+
+export interface PageStateCheck {
+  /** Whether the page shows this state in `view`, given the model's snapshot. */
+  shows?: (view: PageView, model: CallSnapshot) => boolean;
+  /** Why the page never paints this state; it is then checked through the inspector only. */
+  notPainted?: string;
+}
+
+const nickname = 'Alice';
+function expectedMain(model: CallSnapshot): string {
+  const { mainStreamId, ownStreamId, remoteStreams } = model.context;
+  if (mainStreamId) return 'Bob';
+  if (ownStreamId) return nickname;
+  return remoteStreams.length ? 'Bob' : '';
+}
+
+export const PAGE_STATES = {
+  idle: {
+    shows: (v, m) => v.screen === 'form' && (v.formError !== '') === (m.context.formError !== null),
+  },
+  fetchingToken: { shows: (v) => v.screen === 'joining' && v.step === 'Getting a token…' },
+  session: { shows: (v) => v.screen === 'joining' || v.screen === 'call' },
+  'session.connecting': { shows: (v) => v.screen === 'joining' && v.step === 'Connecting…' },
+  'session.publishing': { shows: (v) => v.screen === 'joining' && v.step === 'Starting your camera…' },
+  'session.publishFailed': {
+    shows: (v, m) => v.screen === 'call' && v.publishFailed === m.context.error?.kind && v.leave === 'Leave',
+  },
+  'session.inCall': {
+    shows: (v, m) =>
+      v.screen === 'call' &&
+      v.publishFailed === '' &&
+      v.leave === 'Leave' &&
+      v.ownTile === (m.context.ownStreamId !== null) &&
+      v.remoteTiles === m.context.remoteStreams.length &&
+      (v.notice !== '') === (m.context.notice !== null) &&
+      v.main === expectedMain(m) &&
+      v.mutedMarks === m.context.remoteStreams.filter((s) => !s.audioActive).length &&
+      v.nameCards === m.context.remoteStreams.filter((s) => !s.videoActive).length,
+  },
+  'session.inCall.live': { shows: (v) => v.screen === 'call' && !v.reconnecting },
+  'session.inCall.reconnecting': { shows: (v) => v.screen === 'call' && v.reconnecting },
+  'session.leaving': { notPainted: NOT_PAINTED_ON_PAGE['session.leaving'] },
+  failed: {
+    shows: (v, m) => v.screen === 'failed' && v.errorTitle === 'Could not join' && v.errorKind === m.context.error?.kind,
+  },
+  ended: {
+    shows: (v, m) => v.screen === 'ended' && v.errorTitle === 'The call ended' && v.errorKind === m.context.error?.kind,
+  },
+} satisfies Record<StatePath, PageStateCheck>;
+
+/** What the page shows in each state of the devices actor: the buttons' aria-pressed. */
+export const DEVICE_PAGE_STATES: Record<DeviceStatePath, (view: PageView) => boolean> = {
+  'devices.microphone': (v) => v.microphone !== '',
+  'devices.microphone.on': (v) => v.microphone === 'true',
+  'devices.microphone.off': (v) => v.microphone === 'false',
+  'devices.camera': (v) => v.camera !== '',
+  'devices.camera.on': (v) => v.camera === 'true',
+  'devices.camera.off': (v) => v.camera === 'false',
+};
+
+/**
+ * What must hold once an event was taken, beyond what the page shows: after a leave, at whatever
+ * step it came, the server holds no participant for Alice and her page no open peer connection.
+ */
+export const SERVER_CHECKS: Partial<Record<ModelEventType, (world: World) => Promise<void>>> = {
+  'session.left': async (world) => {
+    await expect
+      .poll(async () => (await testServer.connectionsBy(world.session)).has('Alice'), {
+        message: 'the server still holds Alice after she left',
+        timeout: 15_000,
+      })
+      .toBe(false);
+    await expect.poll(() => openPeerConnections(world.alice), { message: 'peer connections open after leaving' }).toBe(0);
+  },
+};
+

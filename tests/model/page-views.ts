@@ -1,0 +1,69 @@
+// What the page shows, recorded as it changes: an init script keeps a short summary of the page
+// after every DOM change that alters it, so a state shown only briefly is still seen.
+import type { Page } from '@playwright/test';
+
+/** What a person sees on the page at one moment, in a few words. */
+export interface PageView {
+  screen: string;
+  step: string;
+  leave: string;
+  reconnecting: boolean;
+  notice: string;
+  errorTitle: string;
+  errorKind: string;
+  publishFailed: string;
+  formError: string;
+  ownTile: boolean;
+  remoteTiles: number;
+  main: string;
+  /** aria-pressed of your Microphone and Camera buttons ('' when there are none). */
+  microphone: string;
+  camera: string;
+  /** Remote tiles with a muted-microphone mark, and with a name card instead of video. */
+  mutedMarks: number;
+  nameCards: number;
+}
+
+// Runs in the page before its own scripts: every DOM change that alters the summary is kept,
+// so a state shown only briefly (connecting, publishing) is still seen.
+export function recordViews(): void {
+  const w = window as unknown as { __views: PageView[] };
+  w.__views = [];
+  const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
+  const summary = (): PageView => ({
+    screen: (document.querySelector('main.page') as HTMLElement | null)?.dataset.screen ?? '',
+    step: text('.joining .step'),
+    leave: text('.call-header button.danger'),
+    reconnecting: document.querySelector('.banner.warning') !== null,
+    notice: text('.banner:not(.warning) span'),
+    errorTitle: text('.card.error h1'),
+    errorKind: document.querySelector('.card.error')?.getAttribute('data-error-kind') ?? '',
+    publishFailed: document.querySelector('.publish-failed')?.getAttribute('data-error-kind') ?? '',
+    formError: text('.form-error'),
+    ownTile: document.querySelector('.tiles .video-tile[data-media-key="self"]') !== null,
+    remoteTiles: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"])').length,
+    main: text('.stage .video-tile.main .nickname'),
+    microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
+    camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
+    mutedMarks: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .muted-mark').length,
+    nameCards: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .name-card').length,
+  });
+  let last = '';
+  const note = () => {
+    const view = summary();
+    const key = JSON.stringify(view);
+    if (key !== last) {
+      last = key;
+      w.__views.push(view);
+    }
+  };
+  const start = () => {
+    note();
+    new MutationObserver(note).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}
+
+export const views = (page: Page) => page.evaluate(() => (window as unknown as { __views: PageView[] }).__views.slice());
+
