@@ -9,6 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { OpenVidu, OpenViduRole, type Session } from 'openvidu-node-client';
+import { readBody } from '../http/body.ts';
+import { HttpError } from '../http/respond.ts';
 
 export interface AppServerOptions {
   /** Where OpenVidu is (OPENVIDU_URL), e.g. https://openvidu.example.com or http://localhost:4443. */
@@ -38,14 +40,6 @@ export interface RunningAppServer {
 export const SESSION_ID = /^[a-zA-Z0-9_-]{1,100}$/;
 export const NICKNAME_MAX_LENGTH = 50;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -266,20 +260,11 @@ async function readJsonObject(req: IncomingMessage, limit: number, allowed: stri
     req.resume();
     throw new HttpError(415, 'Send a JSON body (Content-Type: application/json)');
   }
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
-    req.resume();
-    throw new HttpError(413, `Request body larger than ${limit} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  // The local server's reader: the same size cap (413), declared or streamed.
+  const text = await readBody(req, limit);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'The body is not valid JSON');
   }
