@@ -86,7 +86,7 @@ export const restRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
   // Test controls only: a token request the test holds, then has answered as it says (see token-holds.ts).
-  const tokenAnswer = ctx.tokenHolds && isTokenRequest(method, segments) ? await ctx.tokenHolds.answerFor(req, res) : 'normally';
+  const tokenAnswer = ctx.tokenHolds && isTokenRequest(method, segments) ? await ctx.tokenHolds.answerFor(segments[3] ?? '', res) : 'normally';
   if (tokenAnswer === 'dropped') {
     res.destroy();
     return true;

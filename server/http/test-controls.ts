@@ -78,23 +78,24 @@ export const testControlRoutes: Route = async (req, res, segments, ctx) => {
     return true;
   }
 
-  if (segments[1] === 'token-requests' && segments.length === 2 && ctx.tokenHolds) {
-    // Token requests held at the server: {"hold": true|false} starts or stops holding (stopping
-    // drops what is held); {"release": "normally"|"revoked"|"wrongSecret"|"dropped"} answers the
-    // oldest one so (404 when none is held). GET tells how many are held.
+  if (segments[1] === 'sessions' && segments[3] === 'token-requests' && segments.length === 4 && ctx.tokenHolds) {
+    // Token requests for one session held at the server: {"hold": true|false} starts or stops
+    // holding (stopping drops what is held); {"release": "normally"|"revoked"|"wrongSecret"|"dropped"}
+    // answers the oldest one so (404 when none is held). GET tells how many are held.
     const holds = ctx.tokenHolds;
+    const session = segments[2] ?? '';
     if (method === 'GET') {
-      sendJson(res, 200, { held: holds.count });
+      sendJson(res, 200, { held: holds.count(session) });
       return true;
     }
     if (method === 'POST') {
       const usage = '{"hold": true|false} or {"release": "normally"|"revoked"|"wrongSecret"|"dropped"}';
       const { hold, release } = await readJsonObject(req, ctx.options.maxBodyBytes);
       if (typeof hold === 'boolean' && release === undefined) {
-        if (hold) holds.start();
-        else holds.stop();
+        if (!hold) holds.stop(session);
+        else if (!holds.start(session)) throw new HttpError(429, 'Too many sessions are held');
       } else if (release === 'normally' || release === 'revoked' || release === 'wrongSecret' || release === 'dropped') {
-        if (!holds.release(release)) throw new HttpError(404, 'No token request is held');
+        if (!holds.release(session, release)) throw new HttpError(404, 'No token request is held');
       } else throw new HttpError(400, `Body must be ${usage}`);
       sendEmpty(res, 204);
       return true;

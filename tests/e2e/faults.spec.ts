@@ -122,14 +122,14 @@ test.describe('joining', () => {
     const page = await participant(browser);
     // The race, made certain at the server: it holds the page's token request, the session is
     // closed through the REST API meanwhile, then the request is answered: 404.
-    await testServer.holdTokenRequests(true);
+    await testServer.holdTokenRequests(session, true);
     try {
       await join(page, session, 'Alice');
-      await expect.poll(() => testServer.heldTokenRequests()).toBe(1);
+      await expect.poll(() => testServer.heldTokenRequests(session)).toBe(1);
       await closeSession(session);
-      await testServer.releaseTokenRequest('normally');
+      await testServer.releaseTokenRequest(session, 'normally');
     } finally {
-      await testServer.holdTokenRequests(false);
+      await testServer.holdTokenRequests(session, false);
     }
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText('Could not join');

@@ -1,6 +1,6 @@
 // The world one model path runs in: Alice's page (opened with `?inspect`, the inspector routed to a
 // recording stub), Bob's when the path brings him in, the local server holding every token
-// request until the path says how it is answered, and undo steps for what causes set up.
+// request for its session until the path says how it is answered, and undo steps for what causes set up.
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { callPageUrl, countPeerConnections } from '../e2e/call-page.ts';
 import { testServer, type TokenAnswer } from '../support/local-server.ts';
@@ -40,7 +40,7 @@ export class World {
     await this.aliceContext.addInitScript(countPeerConnections);
     // Every token request waits at the server until the path says how the server answers it
     // (server/http/token-holds.ts): the page's request really reaches the server, which holds it.
-    await testServer.holdTokenRequests(true);
+    await testServer.holdTokenRequests(this.session, true);
     await this.setPermissionsFor(0);
     this.alice = await this.aliceContext.newPage();
     const popup = this.alice.waitForEvent('popup');
@@ -68,18 +68,18 @@ export class World {
   /** Waits until the page's next token request is held at the server (bounded). */
   async nextTokenRequest(): Promise<void> {
     await expect
-      .poll(() => testServer.heldTokenRequests(), { message: 'the page never asked the server for a token', timeout: 15_000 })
+      .poll(() => testServer.heldTokenRequests(this.session), { message: 'the page never asked the server for a token', timeout: 15_000 })
       .toBeGreaterThan(0);
   }
 
   /** Answers the page's held token request as the path needs. */
   answerTokenRequest(answer: TokenAnswer): Promise<void> {
-    return testServer.releaseTokenRequest(answer);
+    return testServer.releaseTokenRequest(this.session, answer);
   }
 
   /** Drops token requests the page gave up on (it left, or timed out). */
   async releaseHeldTokens(): Promise<void> {
-    while ((await testServer.heldTokenRequests()) > 0) await testServer.releaseTokenRequest('dropped').catch(() => undefined);
+    while ((await testServer.heldTokenRequests(this.session)) > 0) await testServer.releaseTokenRequest(this.session, 'dropped').catch(() => undefined);
   }
 
   /**
@@ -111,7 +111,7 @@ export class World {
   }
 
   async close(): Promise<void> {
-    await testServer.holdTokenRequests(false);
+    await testServer.holdTokenRequests(this.session, false);
     for (const { undo } of this.undos.splice(0)) await undo().catch(() => undefined);
     await this.bob?.context().close();
     await this.aliceContext?.close();

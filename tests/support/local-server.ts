@@ -95,13 +95,16 @@ export function localServer(baseUrl: string = TEST_SERVER_URL, secret: string = 
     delayAnswers: (method: string, ms: number) => noContent(`delay answers to ${method}`, 'POST', '/test/delay-answers', { method, ms }),
     notify: (connectionId: string, method: string, params: object) =>
       noContent('notify', 'POST', `/test/connections/${enc(connectionId)}/notify`, { method, params }),
-    /** Every token request waits at the server until released (true), or none does (false: held ones are dropped). */
-    holdTokenRequests: (hold: boolean) => noContent('hold token requests', 'POST', '/test/token-requests', { hold }),
-    async heldTokenRequests(): Promise<number> {
-      return ((await (await expectStatus(200, 'held token requests', 'GET', '/test/token-requests')).json()) as { held: number }).held;
+    /** Every token request for the session waits at the server until released (true), or none does (false: held ones are dropped). */
+    holdTokenRequests: (sessionId: string, hold: boolean) =>
+      noContent('hold token requests', 'POST', `/test/sessions/${enc(sessionId)}/token-requests`, { hold }),
+    async heldTokenRequests(sessionId: string): Promise<number> {
+      const response = await expectStatus(200, 'held token requests', 'GET', `/test/sessions/${enc(sessionId)}/token-requests`);
+      return ((await response.json()) as { held: number }).held;
     },
-    /** Answers the oldest held token request as told. */
-    releaseTokenRequest: (answer: TokenAnswer) => noContent(`release a token request (${answer})`, 'POST', '/test/token-requests', { release: answer }),
+    /** Answers the oldest token request held for the session as told. */
+    releaseTokenRequest: (sessionId: string, answer: TokenAnswer) =>
+      noContent(`release a token request (${answer})`, 'POST', `/test/sessions/${enc(sessionId)}/token-requests`, { release: answer }),
     async state(): Promise<ServerState> {
       return (await (await expectStatus(200, 'test state', 'GET', '/test/state')).json()) as ServerState;
     },
