@@ -18,11 +18,16 @@ async function participant(browser: Parameters<typeof openParticipant>[0], extra
   return page;
 }
 
-/** No violation on this screen, in either colour scheme. */
+/**
+ * No violation on this screen, in either colour scheme. The light scheme gets every WCAG 2.2 AA
+ * rule; the dark one the rules a colour scheme can change (contrast), since names, roles,
+ * landmarks and the rest are the same markup in both: half the scanning on a 2-core machine.
+ */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+    const axe = new AxeBuilder({ page }).withTags(WCAG_22_AA);
+    const { violations } = await (colorScheme === 'dark' ? axe.withRules(['color-contrast', 'link-in-text-block']) : axe).analyze();
     const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     results.push(`${screen} | ${colorScheme} | ${found.length}`);
     expect(found, `${screen}, ${colorScheme}`).toEqual([]);
