@@ -142,6 +142,8 @@ export function createSessionActor(media: MediaRegistry, identity: OwnIdentity) 
           send({ type: 'session.connectionCreated', connection: { connectionId: connection.connectionId, nickname: info.nickname } });
         });
         s.on('connectionDestroyed', (event) => {
+          // A screen connection was never a person here (see connectionCreated).
+          if (readConnectionData(event.connection.data).type === 'SCREEN') return;
           send({ type: 'session.connectionDestroyed', connectionId: event.connection.connectionId });
         });
         s.on('streamCreated', (event) => {
