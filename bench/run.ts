@@ -13,11 +13,14 @@ import { buildPage, launchChromium, RESULTS_DIR, startInProcessServer, startStat
 import { joinBench } from './join.bench.ts';
 import { leaksBench } from './leaks.bench.ts';
 import { pageCostBench } from './page-cost.bench.ts';
+import { screenShareBench } from './screen-share.bench.ts';
 import { serverCostBench } from './server-cost.bench.ts';
 import { signallingBench } from './signalling.bench.ts';
 import { formatTable } from './table.ts';
 
-const ALL: Benchmark[] = [bundleBench, formReadyBench, joinBench, firstFrameBench, leaksBench, pageCostBench, serverCostBench, signallingBench];
+const ALL: Benchmark[] = [
+  bundleBench, formReadyBench, joinBench, firstFrameBench, screenShareBench, leaksBench, pageCostBench, serverCostBench, signallingBench,
+];
 const wanted = process.argv.slice(2);
 const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
 if (!selected.length) throw new Error(`No benchmark named ${wanted.join(', ')}; choose from ${ALL.map((b) => b.name).join(', ')}`);

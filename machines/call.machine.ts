@@ -29,6 +29,7 @@ import type {
 } from './call.types.ts';
 import { streamActorId } from './call.types.ts';
 import { devicesMachine } from './devices.machine.ts';
+import { screenShareMachine } from './screen-share.machine.ts';
 import { streamMachine } from './stream.machine.ts';
 
 /**
@@ -59,6 +60,7 @@ export const callMachine = setup({
     openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(() => undefined),
     stream: streamMachine,
     devices: devicesMachine,
+    screenShare: screenShareMachine,
     // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
     // hands its tracks to the session actor on Join.
     preview: fromCallback(() => undefined),
@@ -131,7 +133,11 @@ export const callMachine = setup({
       const { stream } = event;
       if (context.remoteStreams.some((s) => s.streamId === stream.streamId)) return;
       enqueue.spawnChild('stream', { id: streamActorId(stream.streamId), input: stream });
-      enqueue.assign({ remoteStreams: [...context.remoteStreams, stream] });
+      enqueue.assign({
+        remoteStreams: [...context.remoteStreams, stream],
+        // A shared screen is shown large, unless the person picked a video by hand.
+        mainStreamId: stream.screen && context.mainStreamId === null ? stream.streamId : context.mainStreamId,
+      });
     }),
     removeRemoteStream: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'session.streamDestroyed') return;
@@ -170,6 +176,7 @@ export const callMachine = setup({
     }),
     // The person's toggles of their own microphone and camera go to the actor that owns them.
     forwardToDevices: sendTo('devices', ({ event }) => event),
+    forwardToScreenShare: sendTo('screenShare', ({ event }) => event),
     // A remote person's microphone or camera went on or off: their tile shows it.
     updateRemoteStream: assign({
       remoteStreams: ({ context, event }) => {
@@ -361,11 +368,22 @@ export const callMachine = setup({
         },
         inCall: {
           initial: 'live',
-          // Your microphone and camera while in the call (machines/devices.machine.ts).
-          invoke: { id: 'devices', src: 'devices' },
+          invoke: [
+            // Your microphone and camera while in the call (machines/devices.machine.ts).
+            { id: 'devices', src: 'devices' },
+            // Your screen, on a second connection (machines/screen-share.machine.ts).
+            {
+              id: 'screenShare',
+              src: 'screenShare',
+              input: ({ context }) => ({ sessionName: context.sessionName, nickname: context.nickname }),
+            },
+          ],
           on: {
             'user.toggleMicrophone': { actions: 'forwardToDevices' },
             'user.toggleCamera': { actions: 'forwardToDevices' },
+            'user.shareScreen': { actions: 'forwardToScreenShare' },
+            'user.stopScreenShare': { actions: 'forwardToScreenShare' },
+            'user.dismissScreenShareError': { actions: 'forwardToScreenShare' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },

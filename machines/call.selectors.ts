@@ -2,14 +2,17 @@
 // and the words for each step live beside the machine they describe.
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
-import { streamActorId, type ParticipantInfo } from './call.types.ts';
+import { streamActorId, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
 import type { devicesMachine } from './devices.machine.ts';
+import type { ScreenShareMachine } from './screen-share.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
 export type StreamActorRef = ActorRefFrom<typeof streamMachine>;
 export type DevicesActorRef = ActorRefFrom<typeof devicesMachine>;
 export type DevicesSnapshot = SnapshotFrom<typeof devicesMachine>;
+export type ScreenShareActorRef = ActorRefFrom<ScreenShareMachine>;
+export type ScreenShareSnapshot = SnapshotFrom<ScreenShareMachine>;
 
 /** Which screen a person sees. */
 export type CallScreen = 'form' | 'joining' | 'call' | 'failed' | 'ended';
@@ -54,13 +57,31 @@ export function streamActorOf(snapshot: CallSnapshot, streamId: string): StreamA
  * The stream shown large: the one picked, else your own, else (if you publish nothing) the first
  * remote one. `'self'` stands for your own camera.
  */
-export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string } | null {
+export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string; screen: boolean } | null {
   const { mainStreamId, ownStreamId, remoteStreams, nickname } = snapshot.context;
   const picked = mainStreamId ? remoteStreams.find((s) => s.streamId === mainStreamId) : undefined;
-  if (picked) return { key: picked.streamId, nickname: picked.nickname };
-  if (ownStreamId) return { key: 'self', nickname };
+  if (picked) return { key: picked.streamId, nickname: picked.nickname, screen: picked.screen === true };
+  if (ownStreamId) return { key: 'self', nickname, screen: false };
   const first = remoteStreams[0];
-  return first ? { key: first.streamId, nickname: first.nickname } : null;
+  return first ? { key: first.streamId, nickname: first.nickname, screen: first.screen === true } : null;
+}
+
+/**
+ * The remote streams in tile order: arrival order, but a shared screen right after the camera of
+ * the person who shares it (same participantId), so the two read as one person's.
+ */
+export function remoteStreamsGrouped(snapshot: CallSnapshot): RemoteStreamInfo[] {
+  const { remoteStreams } = snapshot.context;
+  const owner = (screen: RemoteStreamInfo) =>
+    screen.participantId
+      ? remoteStreams.find((s) => !s.screen && s.participantId === screen.participantId)
+      : undefined;
+  const ordered = remoteStreams.filter((s) => !s.screen || !owner(s));
+  for (const screen of remoteStreams.filter((s) => s.screen && owner(s))) {
+    const at = ordered.indexOf(owner(screen) as RemoteStreamInfo);
+    ordered.splice(at + 1, 0, screen);
+  }
+  return ordered;
 }
 
 /** Everyone else in the call who publishes nothing: they get a name card instead of a video. */
@@ -73,8 +94,11 @@ export function participantsWithoutStreams(snapshot: CallSnapshot): ParticipantI
 export function peopleInCall(snapshot: CallSnapshot): number {
   const { participants, remoteStreams } = snapshot.context;
   // A stream whose connection was not (yet) announced is still a person.
+  // A shared screen is someone's second connection, not a person.
   const unannounced = new Set(
-    remoteStreams.filter((s) => !participants.some((p) => p.connectionId === s.connectionId)).map((s) => s.connectionId),
+    remoteStreams
+      .filter((s) => !s.screen && !participants.some((p) => p.connectionId === s.connectionId))
+      .map((s) => s.connectionId),
   );
   return 1 + participants.length + unannounced.size;
 }
@@ -87,4 +111,20 @@ export function devicesActorOf(snapshot: CallSnapshot): DevicesActorRef | undefi
 /** Whether your microphone and camera are on, as the devices actor has them. */
 export function deviceStatus(devices: DevicesSnapshot): { microphone: boolean; camera: boolean } {
   return { microphone: devices.matches({ microphone: 'on' }), camera: devices.matches({ camera: 'on' }) };
+}
+
+/** The actor that shares your screen, while you are in the call. */
+export function screenShareActorOf(snapshot: CallSnapshot): ScreenShareActorRef | undefined {
+  return (snapshot.children as Record<string, unknown>).screenShare as ScreenShareActorRef | undefined;
+}
+
+/** What the Share screen button shows: off, on its way (picker to publish), shared, or stopping. */
+export type ScreenShareStatus = { phase: 'off' | 'starting' | 'sharing' | 'stopping'; error: string | null };
+
+export function screenShareStatus(screen: ScreenShareSnapshot): ScreenShareStatus {
+  const error = screen.context.error;
+  if (screen.matches({ active: 'sharing' })) return { phase: 'sharing', error };
+  if (screen.matches({ active: 'stopping' })) return { phase: 'stopping', error };
+  if (screen.matches('active')) return { phase: 'starting', error };
+  return { phase: 'off', error: screen.matches('failed') ? error : null };
 }

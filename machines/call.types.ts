@@ -2,6 +2,7 @@
 // (events) and how a failure is recorded. Everything here is plain, serialisable data: the
 // OpenVidu objects themselves live inside the actors in src/openvidu/, never here, so the Stately
 // inspector and the graph tools can serialise every snapshot.
+import type { ScreenShareUserEvent } from './screen-share.types.ts';
 
 /** What a person chose on the join form. */
 export interface JoinRequest {
@@ -97,6 +98,13 @@ export interface RemoteStreamInfo {
   audioActive: boolean;
   /** Whether their camera is on (false when turned off, or when they publish no video). */
   videoActive: boolean;
+  /**
+   * A shared screen (its connection says `type: "SCREEN"`): shown as "<nickname> (screen)",
+   * large by default, and not a person of its own.
+   */
+  screen?: boolean;
+  /** Groups a person's camera and screen (openvidu-call's participantId), when their data has one. */
+  participantId?: string;
 }
 
 export interface CallContext {
@@ -141,7 +149,8 @@ export type UserEvent =
   | { type: 'user.openChat' }
   | { type: 'user.closeChat' }
   | { type: 'user.sendChat'; text: string }
-  | DevicesEvent;
+  | DevicesEvent
+  | ScreenShareUserEvent;
 
 /** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
 export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };

@@ -14,6 +14,7 @@ import { allTransitions, STATE_PATHS } from '../tests/model/call.model.ts';
 import { clearCoverage, readCoverage, type CoverageReport, type Runner } from '../tests/model/coverage.ts';
 import { allDeviceTransitions, DEVICE_STATE_PATHS } from '../tests/model/devices.model.ts';
 import { NOT_PAINTED_ON_PAGE } from '../tests/model/not-painted.ts';
+import { allScreenShareTransitions, SCREEN_SHARE_STATE_PATHS } from '../tests/model/screen-share.model.ts';
 
 const machineOnly = process.argv.includes('--machine');
 
@@ -35,9 +36,9 @@ if (!machineOnly) {
   }
 }
 
-// The call machine and its devices child (machines/devices.machine.ts), both at 100 %.
-const allStates = [...STATE_PATHS, ...DEVICE_STATE_PATHS];
-const transitions = [...allTransitions(), ...allDeviceTransitions()];
+// The call machine and its children (machines/devices.machine.ts, machines/screen-share.machine.ts), all at 100 %.
+const allStates = [...STATE_PATHS, ...DEVICE_STATE_PATHS, ...SCREEN_SHARE_STATE_PATHS];
+const transitions = [...allTransitions(), ...allDeviceTransitions(), ...allScreenShareTransitions()];
 const problems: string[] = [];
 
 interface Row {
@@ -73,7 +74,7 @@ const header: Row = { runner: '', states: 'states', transitions: 'transitions', 
 const keys = Object.keys(header) as (keyof Row)[];
 const width = (k: keyof Row) => Math.max(...[header, ...rows].map((r) => r[k].length));
 const line = (r: Row) => `| ${keys.map((k) => r[k].padEnd(width(k))).join(' | ')} |`;
-console.log('\nModel coverage of machines/call.machine.ts and machines/devices.machine.ts\n');
+console.log('\nModel coverage of machines/call.machine.ts, machines/devices.machine.ts and machines/screen-share.machine.ts\n');
 console.log(line(header));
 console.log(`|${keys.map((k) => '-'.repeat(width(k) + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));

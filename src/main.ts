@@ -4,6 +4,8 @@ import { mount } from 'svelte';
 import { createActor, fromPromise } from 'xstate';
 import { callMachine } from '../machines/call.machine.ts';
 import type { FetchTokenInput } from '../machines/call.types.ts';
+import { screenShareMachine } from '../machines/screen-share.machine.ts';
+import type { ScreenTokenInput } from '../machines/screen-share.types.ts';
 import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
 import { loadRuntimeConfig, resolvePageConfig, sessionFromLink, type PageConfig } from './config.ts';
@@ -64,6 +66,13 @@ const machine = callMachine.provide({
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
     stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
+    // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
+    screenShare: screenShareMachine.provide({
+      actors: {
+        fetchScreenToken: fromPromise<string, ScreenTokenInput>(async ({ input, signal }) => (await loadTokenSource())(input.sessionName, signal)),
+        screenConnection: deferredLogic(() => openvidu?.screenConnection),
+      },
+    }),
     preview: previewActor,
   },
 });

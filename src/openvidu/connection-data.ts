@@ -25,6 +25,11 @@ export function cameraConnectionData(nickname: string, participantId: string): {
   return { clientData: nickname, participantId, type: 'CAMERA' };
 }
 
+/** Our screen connection's data, openvidu-call's shape: the same participantId as our camera's. */
+export function screenConnectionData(nickname: string, participantId: string): { clientData: string; participantId: string; type: ConnectionType } {
+  return { clientData: `${nickname}${SCREEN_SUFFIX}`, participantId, type: 'SCREEN' };
+}
+
 /** A participant id as openvidu-call makes one: random, the same for all of a person's connections. */
 export function newParticipantId(): string {
   return Math.random().toString(32).replace('.', '_');

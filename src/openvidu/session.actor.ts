@@ -12,11 +12,12 @@ import type {
   SessionEvent,
 } from '../../machines/call.types.ts';
 import { readChatSignal } from './chat-signal.ts';
-import { cameraConnectionData, newParticipantId, nicknameFromConnectionData } from './connection-data.ts';
+import { cameraConnectionData, nicknameFromConnectionData, readConnectionData } from './connection-data.ts';
 import { busyDevice, refusedDevice } from './device-probe.ts';
 import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+import type { OwnIdentity } from './own-identity.ts';
 import { takePreview } from './preview-handoff.ts';
 
 /** How often speech detection samples each stream's sound (openvidu-call uses 50 ms; 100 ms halves the cost). */
@@ -39,11 +40,11 @@ const stopTracks = (publisher: Publisher) => {
   for (const track of publisher.stream.getMediaStream()?.getTracks() ?? []) track.stop();
 };
 
-export function createSessionActor(media: MediaRegistry) {
+export function createSessionActor(media: MediaRegistry, identity: OwnIdentity) {
   return fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(
     ({ input, sendBack, receive }) => {
-      // One per join, as openvidu-call makes it: it would group a screen connection with this one.
-      const participantId = newParticipantId();
+      // One per join, as openvidu-call makes it: our screen connection sends the same one.
+      const participantId = identity.renew();
       let stopped = false; // the machine let go of this actor
       let leaving = false; // the person asked to leave
       let leftSent = false; // the machine waits for exactly one session.left per leave
@@ -135,23 +136,30 @@ export function createSessionActor(media: MediaRegistry) {
         s.on('connectionCreated', (event) => {
           const { connection } = event;
           if (connection.connectionId === s.connection?.connectionId) return;
-          send({
-            type: 'session.connectionCreated',
-            connection: { connectionId: connection.connectionId, nickname: nicknameFromConnectionData(connection.data) },
-          });
+          const info = readConnectionData(connection.data);
+          // A screen connection is someone's second connection, not a person (openvidu-call ignores them too).
+          if (info.type === 'SCREEN') return;
+          send({ type: 'session.connectionCreated', connection: { connectionId: connection.connectionId, nickname: info.nickname } });
         });
         s.on('connectionDestroyed', (event) => {
+          // A screen connection was never a person here (see connectionCreated).
+          if (readConnectionData(event.connection.data).type === 'SCREEN') return;
           send({ type: 'session.connectionDestroyed', connectionId: event.connection.connectionId });
         });
         s.on('streamCreated', (event) => {
           const { stream } = event;
+          const info = readConnectionData(stream.connection.data);
+          // Our own screen, from our second connection: others watch it, we do not receive it back.
+          if (info.type === 'SCREEN' && info.participantId === participantId) return;
           media.addRemoteStream(stream, s);
           send({
             type: 'session.streamCreated',
             stream: {
               streamId: stream.streamId,
               connectionId: stream.connection.connectionId,
-              nickname: nicknameFromConnectionData(stream.connection.data),
+              nickname: info.nickname,
+              ...(info.type === 'SCREEN' ? { screen: true } : {}),
+              ...(info.participantId ? { participantId: info.participantId } : {}),
               hasAudio: stream.hasAudio,
               hasVideo: stream.hasVideo,
               // Someone who joined already muted: their stream says so from the start.
@@ -173,6 +181,8 @@ export function createSessionActor(media: MediaRegistry) {
           });
         });
         s.on('streamDestroyed', (event) => {
+          const info = readConnectionData(event.stream.connection.data);
+          if (info.type === 'SCREEN' && info.participantId === participantId) return; // our own screen: never ours to show
           // The library's default clean-up closes the subscriber's peer connection; it removes
           // only <video> elements it created itself, and Svelte owns ours (the tile goes when the
           // machine drops the stream). So no preventDefault here, or a connection leaks per call.

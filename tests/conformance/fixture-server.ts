@@ -14,6 +14,8 @@ const bundle = readFileSync(
   fileURLToPath(new URL('../../node_modules/openvidu-browser/static/js/openvidu-browser-2.32.2.js', import.meta.url)),
 );
 const html = readFileSync(fileURLToPath(new URL('./fixtures/openvidu-page.html', import.meta.url)));
+/** A page that behaves as openvidu-call 2.x does (openvidu-call-interop.spec.ts). */
+const openviduCallHtml = readFileSync(fileURLToPath(new URL('./fixtures/openvidu-call-page.html', import.meta.url)));
 
 export interface FixtureServer {
   origin: string;
@@ -27,6 +29,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(bundle);
     } else if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(html);
+    } else if (path === '/openvidu-call.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(openviduCallHtml);
     } else {
       res.writeHead(404).end();
     }
@@ -43,13 +47,13 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   };
 }
 
-export async function openFixture(page: Page, origin: string): Promise<void> {
+export async function openFixture(page: Page, origin: string, path = '/'): Promise<void> {
   // Page errors and warnings go to the test output: they are the first clue when media fails.
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning' || process.env.FIXTURE_LOG) console.log(`[page] ${message.text().slice(0, 300)}`);
   });
   page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${path}`);
 }
 
 /** A REST call to the server under test, as an application server would make it. */

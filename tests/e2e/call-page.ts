@@ -76,7 +76,8 @@ export async function joinAndWaitForCall(page: Page, sessionName: string, nickna
 }
 
 export const ownTile = (page: Page): Locator => page.locator('.tiles .video-tile[data-media-key="self"]');
-export const remoteTiles = (page: Page): Locator => page.locator('.tiles .video-tile:not([data-media-key="self"])');
+/** Tiles of others: not your camera ('self'), nor your own screen ('self-screen'). */
+export const remoteTiles = (page: Page): Locator => page.locator('.tiles .video-tile:not([data-media-key^="self"])');
 export const tileOf = (page: Page, nickname: string): Locator =>
   page.locator('.tiles .video-tile').filter({ has: page.locator('.nickname', { hasText: nickname }) });
 export const mainVideo = (page: Page): Locator => page.locator('.stage .video-tile.main');

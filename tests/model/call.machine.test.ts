@@ -26,6 +26,13 @@ import {
 import { writeCoverage } from './coverage.ts';
 import { allDeviceTransitions, DEVICE_STATE_PATHS, deviceStateIds, deviceStatePathsOf, type DeviceStatePath } from './devices.model.ts';
 import { fixture as f, walkModel } from './call.model.ts';
+import {
+  allScreenShareTransitions,
+  SCREEN_SHARE_STATE_PATHS,
+  screenShareStateIds,
+  screenShareStatePathsOf,
+  type ScreenShareStatePath,
+} from './screen-share.model.ts';
 
 type FakeCall = ReturnType<typeof startFakeCall>;
 
@@ -46,6 +53,9 @@ const CAUSES = {
   'user.sendChat': (call, e) => call.actor.send(e),
   'user.toggleMicrophone': (call, e) => call.actor.send(e),
   'user.toggleCamera': (call, e) => call.actor.send(e),
+  'user.shareScreen': (call, e) => call.actor.send(e),
+  'user.stopScreenShare': (call, e) => call.actor.send(e),
+  'user.dismissScreenShareError': (call, e) => call.actor.send(e),
   'session.streamPropertyChanged': (call, e) => call.lastSession().emit(e),
   'session.connected': (call, e) => call.lastSession().emit(e),
   'session.connectFailed': (call, e) => call.lastSession().emit(e),
@@ -146,6 +156,29 @@ const DEVICE_CHECKS = {
   'devices.camera.off': (call) => expect(lastCommand(call, 'publishVideo')).toEqual({ type: 'publishVideo', enabled: false }),
 } satisfies Record<DeviceStatePath, (call: FakeCall) => void>;
 
+const liveScreens = (call: FakeCall) => call.screens.filter((s) => !s.stopped);
+const screenShareOf = (call: FakeCall) =>
+  (call.actor.getSnapshot().children as Record<string, { getSnapshot(): { context: { error: string | null; streamId: string | null } } } | undefined>).screenShare;
+
+/** What must hold in each state of the screen-share actor. Exhaustive. */
+const SCREEN_SHARE_CHECKS = {
+  'screenShare.idle': (call) => {
+    expect(liveScreens(call)).toHaveLength(0);
+    expect(screenShareOf(call)?.getSnapshot().context.error).toBeNull();
+  },
+  'screenShare.active': (call) => expect(liveScreens(call)).toHaveLength(1),
+  'screenShare.active.picking': (call) => expect(call.lastScreen().commands).toEqual([]),
+  'screenShare.active.fetchingToken': (call) => expect(call.lastScreenTokenRequest().signal.aborted).toBe(false),
+  'screenShare.active.connecting': (call) => expect(call.lastScreen().commands.at(-1)?.type).toBe('connect'),
+  'screenShare.active.publishing': (call) => expect(call.lastScreen().commands.at(-1)).toEqual({ type: 'publish' }),
+  'screenShare.active.sharing': (call) => expect(screenShareOf(call)?.getSnapshot().context.streamId).not.toBeNull(),
+  'screenShare.active.stopping': (call) => expect(call.lastScreen().commands.at(-1)).toEqual({ type: 'stop' }),
+  'screenShare.failed': (call) => {
+    expect(liveScreens(call)).toHaveLength(0);
+    expect(screenShareOf(call)?.getSnapshot().context.error).toMatch(/\w/);
+  },
+} satisfies Record<ScreenShareStatePath, (call: FakeCall) => void>;
+
 /** Token requests the path answered (resolved or rejected), so idle may keep them. */
 const settled = new WeakSet<object>();
 
@@ -213,6 +246,11 @@ describe('the model itself', () => {
     expect(Object.keys(STATE_CHECKS).sort()).toEqual(ids.sort());
   });
 
+  it('has a check for exactly the states the screen-share machine has', () => {
+    expect([...SCREEN_SHARE_STATE_PATHS].sort()).toEqual(screenShareStateIds().sort());
+    expect(Object.keys(SCREEN_SHARE_CHECKS).sort()).toEqual(screenShareStateIds().sort());
+  });
+
   it('has a check for exactly the states the devices machine has', () => {
     expect([...DEVICE_STATE_PATHS].sort()).toEqual(deviceStateIds().sort());
     expect(Object.keys(DEVICE_CHECKS).sort()).toEqual(deviceStateIds().sort());
@@ -270,6 +308,77 @@ describe('the model\'s paths on the live machine with fake OpenVidu actors', () 
     await runPath(toggles);
     const reachable = new Set(covered.transitions);
     expect(allDeviceTransitions().filter((t) => !reachable.has(t))).toEqual([]);
+  });
+
+  // The call graph sees Share / Stop / Dismiss as self-loops; what the screen-share actor does
+  // with them depends on its own actors (the picker, the token, the connection), scripted here
+  // the way the page run scripts the browser and the server.
+  it('shares a screen every way: shared and stopped, ended by the browser, cancelled, refused, token refused, stopped while starting', async () => {
+    const call = startFakeCall();
+    const recorder = transitionRecorder();
+    const subscription = call.actor.system.inspect(recorder.observer);
+    const checkScreen = (where: string) => {
+      for (const state of screenShareStatePathsOf(call.actor.getSnapshot() as never)) {
+        try {
+          SCREEN_SHARE_CHECKS[state](call);
+        } catch (error) {
+          throw new Error(`${where}: check of ${state} failed: ${(error as Error).message}`);
+        }
+        covered.states.add(state);
+      }
+    };
+    const step = async (where: string, act: () => unknown) => {
+      await act();
+      await vi.advanceTimersByTimeAsync(0);
+      checkScreen(where);
+    };
+    const screen = () => call.lastScreen();
+    const share = (where: string) => step(`${where}: share`, () => call.actor.send(f('user.shareScreen')));
+    try {
+      call.actor.send(f('user.join'));
+      call.lastTokenRequest().resolve(MODEL_TOKEN);
+      await vi.advanceTimersByTimeAsync(0);
+      call.lastSession().emit(f('session.connected'));
+      call.lastSession().emit(f('publisher.published'));
+      checkScreen('joined');
+
+      await share('1');
+      await step('1: picked', () => screen().emit({ type: 'screen.picked' }));
+      await step('1: token', () => call.lastScreenTokenRequest().resolve('ws://localhost?token=tok_S'));
+      await step('1: connected', () => screen().emit({ type: 'screen.connected', connectionId: 'con_S' }));
+      await step('1: published', () => screen().emit({ type: 'screen.published', streamId: 'str_S' }));
+      await step('1: stop', () => call.actor.send(f('user.stopScreenShare')));
+      await step('1: stopped', () => screen().emit({ type: 'screen.stopped' }));
+
+      await share('2');
+      await step('2: picked', () => screen().emit({ type: 'screen.picked' }));
+      await step('2: token', () => call.lastScreenTokenRequest().resolve('ws://localhost?token=tok_S'));
+      await step('2: connected', () => screen().emit({ type: 'screen.connected', connectionId: 'con_S' }));
+      await step('2: published', () => screen().emit({ type: 'screen.published', streamId: 'str_S' }));
+      await step('2: ended', () => screen().emit({ type: 'screen.ended' }));
+      await step('2: stopped', () => screen().emit({ type: 'screen.stopped' }));
+
+      await share('3');
+      await step('3: cancelled', () => screen().emit({ type: 'screen.pickCancelled' }));
+
+      await share('4');
+      await step('4: refused', () => screen().emit({ type: 'screen.failed', message: 'Refused by the system.' }));
+      await share('5 (from failed)');
+      await step('5: picked', () => screen().emit({ type: 'screen.picked' }));
+      await step('5: token refused', () => call.lastScreenTokenRequest().reject({ kind: 'secretRefused', message: 'No.' }));
+      await step('5: dismissed', () => call.actor.send(f('user.dismissScreenShareError')));
+
+      await share('6');
+      await step('6: picked', () => screen().emit({ type: 'screen.picked' }));
+      await step('6: stopped while fetching the token', () => call.actor.send(f('user.stopScreenShare')));
+    } finally {
+      subscription.unsubscribe();
+      call.actor.stop();
+    }
+    for (const key of recorder.taken) covered.transitions.add(key);
+    for (const key of recorder.screenTaken) covered.transitions.add(key);
+    const reachable = new Set(covered.transitions);
+    expect(allScreenShareTransitions().filter((t) => !reachable.has(t))).toEqual([]);
   });
 
   for (const [key, group] of [...byLast].sort(([a], [b]) => a.localeCompare(b))) {

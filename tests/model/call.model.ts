@@ -20,6 +20,7 @@ import { TestModel } from 'xstate/graph';
 import { callMachine, type CallMachine } from '../../machines/call.machine.ts';
 import type { CallEvent, RemoteStreamInfo } from '../../machines/call.types.ts';
 import { deviceStatePathsOf, isDeviceTransition } from './devices.model.ts';
+import { isScreenShareTransition } from './screen-share.model.ts';
 
 export type CallSnapshot = SnapshotFrom<CallMachine>;
 
@@ -75,6 +76,9 @@ export const EVENT_FIXTURES = {
   'user.sendChat': [{ type: 'user.sendChat', text: 'Hello from Alice' }],
   'user.toggleMicrophone': [{ type: 'user.toggleMicrophone' }],
   'user.toggleCamera': [{ type: 'user.toggleCamera' }],
+  'user.shareScreen': [{ type: 'user.shareScreen' }],
+  'user.stopScreenShare': [{ type: 'user.stopScreenShare' }],
+  'user.dismissScreenShareError': [{ type: 'user.dismissScreenShareError' }],
   'session.connected': [{ type: 'session.connected', connectionId: 'con_Alice' }],
   'session.connectFailed': [
     {
@@ -230,6 +234,8 @@ export function transitionRecorder() {
   const taken: TransitionKey[] = [];
   /** The devices actor's transitions (tests/model/devices.model.ts), kept apart. */
   const devicesTaken: TransitionKey[] = [];
+  /** The screen-share actor's transitions (tests/model/screen-share.model.ts), kept apart. */
+  const screenTaken: TransitionKey[] = [];
   const observer = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
     const transitions = (event as unknown as { _transitions: Parameters<typeof transitionKey>[0][] })._transitions;
@@ -237,9 +243,10 @@ export function transitionRecorder() {
     for (const t of transitions) {
       if (t.source.id === 'call' || t.source.id.startsWith('call.')) taken.push(transitionKey(t));
       else if (isDeviceTransition(t.source.id)) devicesTaken.push(transitionKey(t));
+      else if (isScreenShareTransition(t.source.id)) screenTaken.push(transitionKey(t));
     }
   };
-  return { taken, devicesTaken, observer };
+  return { taken, devicesTaken, screenTaken, observer };
 }
 
 /**

@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from '../support/chromium.ts';
 import { fixture as f, walkModel, type ModelEvent } from './call.model.ts';
 import { readCoverage, writeCoverage } from './coverage.ts';
 import { runPagePath, type Browsers, type PageRunResult } from './page-driver.ts';
+import type { ScreenPlan } from './screen-share.model.ts';
 
 // The steps every join starts with, named once: the paths below read as what happens after them.
 const tokenGot: ModelEvent[] = [f('user.join'), f('xstate.done.actor.fetchToken')];
@@ -107,6 +108,22 @@ export const PAGE_PATHS = {
     f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
     f('user.dismiss'),
   ],
+  // Alice shares her screen every way the screen-share actor can go; SCREEN_PLANS says how each
+  // Share screen goes (the picker, the server, the browser's own Stop sharing).
+  'screen share: shared and stopped, ended by the browser, cancelled, refused, a refused token, stopped while starting, left while sharing': [
+    ...joined,
+    f('user.shareScreen'),
+    f('user.stopScreenShare'),
+    f('user.shareScreen'),
+    f('user.shareScreen'),
+    f('user.shareScreen'),
+    f('user.shareScreen'),
+    f('user.dismissScreenShareError'),
+    f('user.shareScreen'),
+    f('user.stopScreenShare'),
+    f('user.shareScreen'),
+    ...left,
+  ],
   'a token request that is never answered': [f('user.join'), f('xstate.after.stepTimeout.call.fetchingToken')],
   'a server that refuses the WebSocket': [
     f('user.join'),
@@ -116,6 +133,19 @@ export const PAGE_PATHS = {
 } satisfies Record<string, ModelEvent[]>;
 
 type PathName = keyof typeof PAGE_PATHS;
+
+/** How each Share screen of a path goes, in order (tests/model/screen-share.model.ts ScreenPlan). */
+const SCREEN_PLANS: Partial<Record<PathName, ScreenPlan[]>> = {
+  'screen share: shared and stopped, ended by the browser, cancelled, refused, a refused token, stopped while starting, left while sharing': [
+    'share',
+    'shareThenEnd',
+    'cancel',
+    'refuse',
+    'tokenError',
+    'holdToken',
+    'share',
+  ],
+};
 const model = Object.fromEntries(Object.entries(PAGE_PATHS).map(([name, events]) => [name, walkModel(events)])) as Record<
   PathName,
   ReturnType<typeof walkModel>
@@ -156,12 +186,13 @@ test.describe('the model\'s paths on the real page', () => {
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
     'leaving at every step of a join: connecting, publishing, with a refused camera',
     'a server gone for good while in a call: the reconnection window runs out',
+    'screen share: shared and stopped, ended by the browser, cancelled, refused, a refused token, stopped while starting, left while sharing',
   ] as const satisfies PathName[]) {
     test(name, async ({ browser }) => {
       test.setTimeout(240_000);
       const started = performance.now();
       const browsers: Browsers = { normal: browser, refusing };
-      const result = await runPagePath(browsers, model[name], step);
+      const result = await runPagePath(browsers, model[name], step, SCREEN_PLANS[name]);
       record([result], Math.round(performance.now() - started));
     });
   }

@@ -5,6 +5,8 @@ import type { Page } from '@playwright/test';
 import { join as fillAndJoin } from '../e2e/call-page.ts';
 import { testServer } from '../support/local-server.ts';
 import type { ModelEvent, ModelEventType } from './call.model.ts';
+import { endSharedScreen } from '../support/screen-picker.ts';
+import type { ScreenPlan, ScreenShareStatePath } from './screen-share.model.ts';
 import type { World } from './world.ts';
 
 export type Cause<T extends ModelEventType> = (world: World, event: Extract<ModelEvent, { type: T }>, next: ModelEvent | undefined) => Promise<void>;
@@ -18,6 +20,16 @@ async function ownConnection(world: World): Promise<string> {
   if (!id) throw new Error('Alice has no connection yet');
   return id;
 }
+
+/** Where the screen-share actor comes to rest after Share screen, for each plan. */
+const SETTLES_AFTER: Record<ScreenPlan, ScreenShareStatePath> = {
+  share: 'screenShare.active.sharing',
+  shareThenEnd: 'screenShare.idle',
+  cancel: 'screenShare.idle',
+  refuse: 'screenShare.failed',
+  tokenError: 'screenShare.failed',
+  holdToken: 'screenShare.active.fetchingToken',
+};
 
 export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   // A person on the page.
@@ -48,6 +60,34 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   'user.closeChat': (world) => click(world.alice, 'Close chat'),
   'user.toggleMicrophone': (world) => click(world.alice, 'Microphone'),
   'user.toggleCamera': (world) => click(world.alice, 'Camera'),
+  // Share screen: what the picker, the server and the browser then do is the path's screen plan.
+  'user.shareScreen': async (world) => {
+    const plan = world.screenPlans.shift();
+    if (!plan) throw new Error('The path shares a screen more often than it has screen plans');
+    const picker = plan === 'cancel' || plan === 'refuse' ? plan : 'grant';
+    world.screenSettles = SETTLES_AFTER[plan];
+    await world.alice.evaluate((p) => ((window as unknown as { __screenPicker: string }).__screenPicker = p), picker);
+    await click(world.alice, 'Share screen');
+    if (picker !== 'grant') return;
+    // The screen connection's token request is held at the server like every other.
+    await world.nextTokenRequest();
+    if (plan === 'holdToken') return;
+    await world.answerTokenRequest(plan === 'tokenError' ? 'wrongSecret' : 'normally');
+    if (plan === 'shareThenEnd') {
+      await world.alice.locator('.screen-share .sharing-mark').waitFor({ timeout: 20_000 });
+      if ((await world.alice.evaluate(endSharedScreen)) !== 1) throw new Error('No shared screen track to end');
+    }
+  },
+  'user.stopScreenShare': async (world) => {
+    world.screenSettles = 'screenShare.idle';
+    await click(world.alice, 'Share screen');
+    // A screen token request still held (stopped while fetching it) is dropped.
+    await world.releaseHeldTokens();
+  },
+  'user.dismissScreenShareError': async (world) => {
+    world.screenSettles = 'screenShare.idle';
+    await click(world.alice, 'Dismiss the screen sharing message');
+  },
   'user.sendChat': async (world, event) => {
     await world.alice.getByRole('textbox', { name: 'Message' }).fill(event.text);
     await click(world.alice, 'Send');

@@ -56,3 +56,18 @@ export function callActorSnapshots(messages: readonly InspectorMessage[]): NonNu
   const id = callActorId(messages);
   return messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === id && m.snapshot).map((m) => m.snapshot!);
 }
+
+/**
+ * The events each child actor of the call actor named `name` received (one list per actor: a
+ * rejoin invokes a new one), as the inspector saw them.
+ */
+export function childActorEvents(messages: readonly InspectorMessage[], name: string): { type: string; [key: string]: unknown }[][] {
+  const parent = callActorId(messages);
+  if (!parent) return [];
+  const children = messages.filter((m) => m.type === '@xstate.actor' && m.name === name && m.parentId === parent).map((m) => m.sessionId);
+  return children.map((id) =>
+    messages
+      .filter((m) => m.type === '@xstate.event' && m.sessionId === id && m.event && !m.event.type.startsWith('xstate.init'))
+      .map((m) => m.event as { type: string }),
+  );
+}

@@ -7,7 +7,9 @@ import { expect } from '@playwright/test';
 import { describe, statePathsOf, type CallSnapshot, type ModelEventType, type ModelPath, projectSnapshot } from './call.model.ts';
 import { CAUSES, type Cause } from './causes.ts';
 import type { DeviceStatePath } from './devices.model.ts';
-import { DEVICE_PAGE_STATES, PAGE_STATES, SERVER_CHECKS, type PageStateCheck } from './page-states.ts';
+import { DEVICE_PAGE_STATES, PAGE_STATES, SCREEN_SHARE_PAGE_STATES, SERVER_CHECKS, type PageStateCheck } from './page-states.ts';
+import { childActorEvents, received } from './inspector-stub.ts';
+import { replayScreenShare, type ScreenPlan, type ScreenShareStatePath } from './screen-share.model.ts';
 import { views, type PageView } from './page-views.ts';
 import { World, type Browsers } from './world.ts';
 
@@ -57,8 +59,10 @@ export async function runPagePath(
   browsers: Browsers,
   path: ModelPath,
   step: <T>(title: string, body: () => Promise<T>) => Promise<T>,
+  screenPlans: readonly ScreenPlan[] = [],
 ): Promise<PageRunResult> {
   const world = new World(browsers, path);
+  world.screenPlans = [...screenPlans];
   const result: PageRunResult = { states: new Set(), transitions: new Set(), steps: 0 };
   let consumed = 0;
   let causeStart = 0;
@@ -71,6 +75,7 @@ export async function runPagePath(
       await step(`${i + 1}. ${describe([event])} → ${statePathsOf(model).at(-1)}`, async () => {
         const stepStarted = performance.now();
         world.step = i;
+        world.screenSettles = null; // set by a screen share's cause
         // A chain of events that arrive by themselves all follow the last cause: what they show
         // is looked for from there.
         if (!ARRIVES_BY_ITSELF.has(event.type)) causeStart = (await views(world.alice)).length;
@@ -144,6 +149,31 @@ export async function runPagePath(
             })
             .toBe(true);
           result.states.add(devicePath);
+        }
+        // The screen-share actor: where it comes to rest after this step, shown on the page; every
+        // state it passed and transition it took, from the events it received (inspector).
+        // (Set by the cause: not the null it was reset to above.)
+        const settles = world.screenSettles as ScreenShareStatePath | null;
+        if (settles) {
+          await expect
+            .poll(
+              async () => {
+                const replays = childActorEvents(await received(world.popup), 'screenShare').map((events) => replayScreenShare(events));
+                const last = replays.at(-1)?.last ?? [];
+                const shows = SCREEN_SHARE_PAGE_STATES[settles];
+                const view = (await views(world.alice)).at(-1) as PageView;
+                if (!last.includes(settles) || (shows && !shows(view))) {
+                  return `${last.join(', ')} / ${JSON.stringify({ screenShare: view.screenShare, sharing: view.sharing, screenError: view.screenError })}`;
+                }
+                for (const replay of replays) {
+                  for (const key of replay.transitions) result.transitions.add(key);
+                  for (const state of replay.states) result.states.add(state);
+                }
+                return 'settled';
+              },
+              { message: `${where}: the screen share does not come to rest in ${settles}`, timeout: 30_000, intervals: [100, 250, 500] },
+            )
+            .toBe('settled');
         }
         await world.runDueUndos();
         await SERVER_CHECKS[event.type]?.(world);

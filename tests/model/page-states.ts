@@ -5,6 +5,7 @@ import { openPeerConnections } from '../e2e/call-page.ts';
 import { testServer } from '../support/local-server.ts';
 import type { CallSnapshot, ModelEventType, StatePath } from './call.model.ts';
 import type { DeviceStatePath } from './devices.model.ts';
+import type { ScreenShareStatePath } from './screen-share.model.ts';
 import { NOT_PAINTED_ON_PAGE } from './not-painted.ts';
 import type { PageView } from './page-views.ts';
 import type { World } from './world.ts';
@@ -66,6 +67,18 @@ export const DEVICE_PAGE_STATES: Record<DeviceStatePath, (view: PageView) => boo
   'devices.camera': (v) => v.camera !== '',
   'devices.camera.on': (v) => v.camera === 'true',
   'devices.camera.off': (v) => v.camera === 'false',
+};
+
+/**
+ * What the page shows where the screen-share actor comes to rest: the Share screen button's
+ * aria-pressed, the "Sharing your screen" mark, and the error. The steps in between (picking,
+ * connecting, publishing, stopping) pass by themselves: they are recorded from the inspector.
+ */
+export const SCREEN_SHARE_PAGE_STATES: Partial<Record<ScreenShareStatePath, (view: PageView) => boolean>> = {
+  'screenShare.idle': (v) => v.screenShare === 'false' && !v.sharing && v.screenError === '',
+  'screenShare.active.fetchingToken': (v) => v.screenShare === 'true' && !v.sharing,
+  'screenShare.active.sharing': (v) => v.screenShare === 'true' && v.sharing && v.screenError === '',
+  'screenShare.failed': (v) => v.screenShare === 'false' && v.screenError !== '',
 };
 
 /**

@@ -22,6 +22,10 @@ export interface PageView {
   /** Remote tiles with a muted-microphone mark, and with a name card instead of video. */
   mutedMarks: number;
   nameCards: number;
+  /** aria-pressed of Share screen ('' when there is none), the "Sharing your screen" mark, and a screen share's error. */
+  screenShare: string;
+  sharing: boolean;
+  screenError: string;
 }
 
 // Runs in the page before its own scripts: every DOM change that alters the summary is kept,
@@ -41,12 +45,16 @@ export function recordViews(): void {
     publishFailed: document.querySelector('.publish-failed')?.getAttribute('data-error-kind') ?? '',
     formError: text('.form-error'),
     ownTile: document.querySelector('.tiles .video-tile[data-media-key="self"]') !== null,
-    remoteTiles: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"])').length,
+    // Your camera ('self') and your own screen ('self-screen') are not remote.
+    remoteTiles: document.querySelectorAll('.tiles .video-tile:not([data-media-key^="self"])').length,
     main: text('.stage .video-tile.main .nickname'),
     microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
     camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
     mutedMarks: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .muted-mark').length,
     nameCards: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .name-card').length,
+    screenShare: document.querySelector('.screen-share button[aria-pressed]')?.getAttribute('aria-pressed') ?? '',
+    sharing: document.querySelector('.screen-share .sharing-mark') !== null,
+    screenError: text('.screen-share-error span'),
   });
   let last = '';
   const note = () => {

@@ -7,6 +7,8 @@ import { testServer, type TokenAnswer } from '../support/local-server.ts';
 import { replay, type CallSnapshot, type ModelEvent, type ModelPath } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
 import { recordViews } from './page-views.ts';
+import { controllableScreenPicker } from '../support/screen-picker.ts';
+import type { ScreenPlan, ScreenShareStatePath } from './screen-share.model.ts';
 
 export interface Browsers {
   /** Grants camera and microphone (fake devices). */
@@ -25,6 +27,10 @@ export class World {
   private undos: { due: number; undo: () => Promise<void> }[] = [];
   /** The index of the step being run. */
   step = 0;
+  /** How each Share screen of the path goes, in order (see ScreenPlan). */
+  screenPlans: ScreenPlan[] = [];
+  /** Where the screen-share actor settles after the step being run (null: the path has not shared). */
+  screenSettles: ScreenShareStatePath | null = null;
   permissions = '';
 
   constructor(
@@ -38,6 +44,7 @@ export class World {
     await stubInspector(this.aliceContext);
     await this.aliceContext.addInitScript(recordViews);
     await this.aliceContext.addInitScript(countPeerConnections);
+    await this.aliceContext.addInitScript(controllableScreenPicker);
     // Every token request waits at the server until the path says how the server answers it
     // (server/http/token-holds.ts): the page's request really reaches the server, which holds it.
     await testServer.holdTokenRequests(this.session, true);

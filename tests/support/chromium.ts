@@ -2,6 +2,14 @@
 // `chromium`, which CI installs), otherwise Playwright's own browser (a developer's laptop).
 // The flags give a fake camera and microphone at 30 fps, let WebRTC use loopback addresses,
 // and keep Chromium from calling outside hosts (this machine has no route to them).
+//
+// Screen sharing: --use-fake-ui-for-media-stream together with --use-fake-device-for-media-stream
+// is all it takes. Headless Chromium (Debian's 14x, checked by hand) then answers getDisplayMedia at
+// once with a fake "screen" (deviceId `screen:-3:0`, 1280x720 at 30 fps, displaySurface `monitor`)
+// and, when audio is asked for, a fake audio track; no dialog, and no user gesture needed.
+// --auto-select-desktop-capture-source=... and --auto-accept-this-tab-capture were tried too and
+// change nothing here (they matter for a headed browser with the real picker), so they are not
+// added. tests/support/screen-picker.ts makes the picker close or refuse when a test asks.
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

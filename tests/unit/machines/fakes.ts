@@ -12,6 +12,8 @@ import type {
   SessionCommand,
   SessionEvent,
 } from '../../../machines/call.types.ts';
+import { screenShareMachine } from '../../../machines/screen-share.machine.ts';
+import type { ScreenActorEvent, ScreenActorInput, ScreenCommand, ScreenTokenInput } from '../../../machines/screen-share.types.ts';
 import { streamMachine } from '../../../machines/stream.machine.ts';
 import type { SubscriberActorInput, SubscriberEvent } from '../../../machines/stream.types.ts';
 
@@ -35,8 +37,25 @@ export interface FakeSubscriber {
   emit(event: SubscriberEvent): void;
 }
 
+/** The screen share's OpenVidu actor, as the fake records it. */
+export interface FakeScreen {
+  input: ScreenActorInput;
+  commands: ScreenCommand[];
+  stopped: boolean;
+  emit(event: ScreenActorEvent): void;
+}
+
+export interface ScreenTokenRequest {
+  input: ScreenTokenInput;
+  signal: AbortSignal;
+  resolve(token: string): void;
+  reject(error: unknown): void;
+}
+
 export function startFakeCall(input: Partial<JoinRequest> = {}) {
   const tokenRequests: TokenRequest[] = [];
+  const screens: FakeScreen[] = [];
+  const screenTokenRequests: ScreenTokenRequest[] = [];
   const sessions: FakeSession[] = [];
   const subscribers: FakeSubscriber[] = [];
 
@@ -58,6 +77,24 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
           };
         },
       ),
+      screenShare: screenShareMachine.provide({
+        actors: {
+          fetchScreenToken: fromPromise<string, ScreenTokenInput>(
+            ({ input, signal }) =>
+              new Promise<string>((resolve, reject) => {
+                screenTokenRequests.push({ input, signal, resolve, reject });
+              }),
+          ),
+          screenConnection: fromCallback<ScreenCommand, ScreenActorInput, ScreenActorEvent>(({ input, sendBack, receive }) => {
+            const screen: FakeScreen = { input, commands: [], stopped: false, emit: sendBack };
+            screens.push(screen);
+            receive((command) => screen.commands.push(command));
+            return () => {
+              screen.stopped = true;
+            };
+          }),
+        },
+      }),
       stream: streamMachine.provide({
         actors: {
           subscriber: fromCallback<{ type: never }, SubscriberActorInput, SubscriberEvent>(({ input, sendBack }) => {
@@ -95,7 +132,30 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
     lastSession().emit({ type: 'publisher.published', streamId: 'str_CAM_me_con_me' });
   }
 
-  return { actor, tokenRequests, sessions, subscribers, lastSession, lastTokenRequest, joinCall };
+  const lastScreen = (): FakeScreen => {
+    const screen = screens.at(-1);
+    if (!screen) throw new Error('no screen actor was started');
+    return screen;
+  };
+  const lastScreenTokenRequest = (): ScreenTokenRequest => {
+    const request = screenTokenRequests.at(-1);
+    if (!request) throw new Error('no screen token was requested');
+    return request;
+  };
+
+  return {
+    actor,
+    tokenRequests,
+    sessions,
+    subscribers,
+    screens,
+    screenTokenRequests,
+    lastSession,
+    lastTokenRequest,
+    lastScreen,
+    lastScreenTokenRequest,
+    joinCall,
+  };
 }
 
 /** Let promise callbacks (a resolved token) reach the machine. */

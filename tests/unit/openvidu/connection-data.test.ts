@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cameraConnectionData, nicknameFromConnectionData, readConnectionData, UNNAMED_PARTICIPANT } from '../../../src/openvidu/connection-data.ts';
+import { cameraConnectionData, nicknameFromConnectionData, readConnectionData, screenConnectionData, UNNAMED_PARTICIPANT } from '../../../src/openvidu/connection-data.ts';
 
 describe('a remote nickname from connection data', () => {
   it.each([
@@ -57,5 +57,11 @@ describe('connection data in every shape in use', () => {
     const data = JSON.stringify(cameraConnectionData('Alice', 'p1'));
     expect(JSON.parse(data)).toEqual({ clientData: 'Alice', participantId: 'p1', type: 'CAMERA' });
     expect(readConnectionData(data)).toEqual({ nickname: 'Alice', participantId: 'p1', type: 'CAMERA' });
+  });
+
+  it("sends our screen connection's data in openvidu-call's screen shape: <nick>_SCREEN, the camera's participantId", () => {
+    const data = JSON.stringify(screenConnectionData('Alice', 'p1'));
+    expect(JSON.parse(data)).toEqual({ clientData: 'Alice_SCREEN', participantId: 'p1', type: 'SCREEN' });
+    expect(readConnectionData(data)).toEqual({ nickname: 'Alice', participantId: 'p1', type: 'SCREEN' });
   });
 });
