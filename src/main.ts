@@ -63,6 +63,9 @@ const machine = callMachine.provide({
       return tokenSource(input.sessionName, signal);
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
+    connect: deferredLogic(() => openvidu?.connect),
+    publish: deferredLogic(() => openvidu?.publish),
+    leave: deferredLogic(() => openvidu?.leave),
     stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
     preview: previewActor,
   },

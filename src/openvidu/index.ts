@@ -1,7 +1,8 @@
 // The one door to openvidu-browser. main.ts builds the actors here and provides them to the
 // machines; the views get only `attachVideo`, never a library object.
+import { preloadOpenVidu } from './call-session.ts';
 import { MediaRegistry, type MediaKey } from './media-registry.ts';
-import { createSessionActor, preloadOpenVidu } from './session.actor.ts';
+import { createSessionActors } from './session.actor.ts';
 import { createSubscriberActor } from './subscriber.actor.ts';
 
 export type { MediaKey } from './media-registry.ts';
@@ -15,7 +16,7 @@ export type AttachVideo = (video: HTMLMediaElement, key: MediaKey) => () => void
 export function createOpenViduActors() {
   const media = new MediaRegistry();
   return {
-    openviduSession: createSessionActor(media),
+    ...createSessionActors(media),
     subscriber: createSubscriberActor(media),
     attachVideo: ((video, key) => media.attach(key, video)) satisfies AttachVideo as AttachVideo,
     /** Fetch the library before the first Join needs it (call once the form is usable). */
