@@ -1,7 +1,7 @@
 // Turning what went wrong into error records a person can act on. Pure functions: the actors in
 // src/ already give most errors a kind and a message; these cover what arrives without one, and
 // the reasons OpenVidu gives when a call ends without the person asking for it.
-import type { CallError, CallErrorKind, JoinFormProblem } from './call.types.ts';
+import { CALL_ERROR_KINDS, type CallError, type CallErrorKind, type JoinFormProblem } from './call.types.ts';
 
 export const NICKNAME_MAX_LENGTH = 50;
 const SESSION_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -39,22 +39,35 @@ export const RECONNECT_TIMED_OUT: CallError = {
   message: `Your connection to the call was lost and did not come back within ${RECONNECT_WINDOW_MS / 1000} seconds. Rejoin when your network is back.`,
 };
 
-const KINDS: readonly CallErrorKind[] = [
-  'unreachable', 'secretRefused', 'badSessionName', 'sessionGone', 'unexpected', 'tokenRefused',
-  'connectFailed', 'deviceAccessDenied', 'deviceInUse', 'deviceNotFound', 'deviceError',
-  'publishFailed', 'networkDisconnect', 'forceDisconnectByServer', 'forceDisconnectByUser',
-  'sessionClosedByServer', 'reconnectTimedOut', 'disconnected',
-];
+/** No token came within the step's time (an HTTP request has no timeout of its own). */
+export const TOKEN_TIMED_OUT: CallError = {
+  kind: 'unreachable',
+  message: 'The OpenVidu server did not answer in time. Check that it is running and try again.',
+};
+
+/** The connection did not open within the step's time (openvidu-browser keeps retrying a socket that cannot open). */
+export const CONNECT_TIMED_OUT: CallError = {
+  kind: 'connectFailed',
+  message: 'Could not connect to the call: the server did not answer in time. Try again.',
+};
+
+/** In the call with nothing published: by choice, or after "join without it" left nothing. */
+export const JOINED_WITHOUT_DEVICES_NOTICE = 'You joined without camera and microphone.';
+
+/** The server unpublished our stream (forceUnpublish); we stay in the call. */
+export const UNPUBLISHED_BY_SERVER_NOTICE = 'The server stopped publishing your camera and microphone.';
+
+const isCallErrorKind = (kind: string): kind is CallErrorKind => (CALL_ERROR_KINDS as readonly string[]).includes(kind);
 
 /** An actor's rejection as an error record; anything unrecognised becomes `unexpected`. */
 export function toCallError(error: unknown): CallError {
   if (typeof error === 'object' && error !== null) {
     const { kind, message } = error as { kind?: unknown; message?: unknown };
-    if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof message === 'string') {
+    if (typeof kind === 'string' && isCallErrorKind(kind) && typeof message === 'string') {
       // Copied field by field: the rejection may be an Error instance, and context keeps plain data.
       const { device, certificateUrl } = error as { device?: CallError['device']; certificateUrl?: unknown };
       return {
-        kind: kind as CallErrorKind,
+        kind,
         message,
         ...(device ? { device } : {}),
         // Shown as a link, so only ever an https address (never javascript: or the like).

@@ -35,29 +35,33 @@ export interface CallError {
   certificateUrl?: string;
 }
 
-export type CallErrorKind =
+/** Every kind of failure, grouped by the step it comes from: the one list the type and the checks derive from. */
+export const CALL_ERROR_KINDS = [
   // Getting a token (see src/token/token-error.ts for where these come from).
-  | 'unreachable'
-  | 'secretRefused'
-  | 'badSessionName'
-  | 'sessionGone'
-  | 'unexpected'
+  'unreachable',
+  'secretRefused',
+  'badSessionName',
+  'sessionGone',
+  'unexpected',
   // Connecting with the token.
-  | 'tokenRefused'
-  | 'connectFailed'
+  'tokenRefused',
+  'connectFailed',
   // Starting the camera and microphone (OpenVidu's OpenViduErrorName values, grouped).
-  | 'deviceAccessDenied'
-  | 'deviceInUse'
-  | 'deviceNotFound'
-  | 'deviceError'
-  | 'publishFailed'
+  'deviceAccessDenied',
+  'deviceInUse',
+  'deviceNotFound',
+  'deviceError',
+  'publishFailed',
   // The call ended without the person asking for it.
-  | 'networkDisconnect'
-  | 'forceDisconnectByServer'
-  | 'forceDisconnectByUser'
-  | 'sessionClosedByServer'
-  | 'reconnectTimedOut'
-  | 'disconnected';
+  'networkDisconnect',
+  'forceDisconnectByServer',
+  'forceDisconnectByUser',
+  'sessionClosedByServer',
+  'reconnectTimedOut',
+  'disconnected',
+] as const;
+
+export type CallErrorKind = (typeof CALL_ERROR_KINDS)[number];
 
 /** Someone else in the session, whether or not they publish anything. */
 export interface ParticipantInfo {
@@ -155,11 +159,12 @@ export type UserEvent =
 /** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
 export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };
 
-/** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
+/**
+ * Sent by the OpenVidu session actor (src/openvidu/session.actor.ts) while the Session exists. How
+ * connecting, publishing and leaving end is not here: those are the results of the actors the
+ * machine's `connecting`, `publishing` and `leaving` states invoke (`xstate.done.actor.connect`, ...).
+ */
 export type SessionEvent =
-  | { type: 'session.connected'; connectionId: string }
-  | { type: 'session.connectFailed'; error: CallError }
-  | { type: 'session.left' }
   | { type: 'session.connectionCreated'; connection: ParticipantInfo }
   | { type: 'session.connectionDestroyed'; connectionId: string }
   | { type: 'session.streamCreated'; stream: RemoteStreamInfo }
@@ -171,32 +176,37 @@ export type SessionEvent =
   | { type: 'session.chatReceived'; message: Omit<ChatMessage, 'id' | 'mine'> }
   | { type: 'session.speakingChanged'; connectionId: string; speaking: boolean }
   /** A remote person turned their microphone or camera on or off (streamPropertyChanged). */
-  | { type: 'session.streamPropertyChanged'; streamId: string; property: 'audioActive' | 'videoActive'; value: boolean };
-
-/** Sent by the same actor about our own camera and microphone. */
-export type PublisherEvent =
-  | { type: 'publisher.published'; streamId: string }
-  | { type: 'publisher.failed'; error: CallError }
+  | { type: 'session.streamPropertyChanged'; streamId: string; property: 'audioActive' | 'videoActive'; value: boolean }
+  /** The server unpublished our camera and microphone (forceUnpublish): we stay in the call without them. */
   | { type: 'publisher.streamDestroyed'; reason: string };
 
-export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
+export type CallEvent = UserEvent | SessionEvent;
 
-/** Commands the machine sends to the session actor. */
+/** Commands the machine (and the devices actor) send the session actor while in the call. */
 export type SessionCommand =
-  | { type: 'publish'; media: MediaChoice }
   | { type: 'sendChat'; text: string }
   | { type: 'publishAudio'; enabled: boolean }
-  | { type: 'publishVideo'; enabled: boolean }
-  | { type: 'leave' };
+  | { type: 'publishVideo'; enabled: boolean };
 
+/** The actor that holds the Session for as long as the `session` state lasts. */
 export interface SessionActorInput {
-  token: string;
   sessionName: string;
   nickname: string;
+}
+
+/** `connecting`'s actor: connects the Session with the token; its output is our connection id. */
+export interface ConnectInput {
+  token: string;
+  nickname: string;
   /**
-   * What the next publish will ask for: the actor may start these devices while it connects, so
-   * the camera is warm (and its preview showing) by the time `publish` comes.
+   * What the first publish will ask for: the actor starts these devices while it connects, so
+   * the camera is warm (and its preview showing) by the time `publishing` comes.
    */
+  media: MediaChoice;
+}
+
+/** `publishing`'s actor: starts the camera and microphone and publishes them; its output is our stream id. */
+export interface PublishInput {
   media: MediaChoice;
 }
 

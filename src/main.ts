@@ -17,6 +17,7 @@ import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
 import { loadPreview, previewActor } from './openvidu/preview.actor.ts';
 import App from './views/App.svelte';
+import { loadCallScreens } from './views/call-screens.ts';
 
 // config.json loads in parallel with everything else: the form does not need it, only Join (and
 // the inspector) does. A failed load is retried at the next Join; a bad config is said on the page
@@ -65,6 +66,9 @@ const machine = callMachine.provide({
       return tokenSource(input.sessionName, signal);
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
+    connect: deferredLogic(() => openvidu?.connect),
+    publish: deferredLogic(() => openvidu?.publish),
+    leave: deferredLogic(() => openvidu?.leave),
     stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
     // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
     screenShare: screenShareMachine.provide({
@@ -110,11 +114,13 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks <div id="app">');
 mount(App, { target, props: { actor, attachVideo, loadPreview } });
 
-// The form is usable now: fetch the rest (OpenVidu actors and openvidu-browser, token code) while
-// the person types, so Join does not wait.
+// The form is usable now: the page's one preloader fetches the rest (OpenVidu actors and
+// openvidu-browser, token code, the screens after the form) while the person types, so Join
+// does not wait.
 const preload = () => {
   loadOpenVidu().then((actors) => actors.preload(), () => undefined);
   loadTokenSource().catch(() => undefined);
+  loadCallScreens().catch(() => undefined); // App.svelte says so if it is still missing when needed
 };
 if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });
 else setTimeout(preload, 0);

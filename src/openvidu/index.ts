@@ -1,9 +1,10 @@
 // The one door to openvidu-browser. main.ts builds the actors here and provides them to the
 // machines; the views get only `attachVideo`, never a library object.
+import { preloadOpenVidu } from './call-session.ts';
 import { MediaRegistry, type MediaKey } from './media-registry.ts';
 import { OwnIdentity } from './own-identity.ts';
 import { createScreenShareActor } from './screen-share.actor.ts';
-import { createSessionActor, preloadOpenVidu } from './session.actor.ts';
+import { createSessionActors } from './session.actor.ts';
 import { createSubscriberActor } from './subscriber.actor.ts';
 
 export type { MediaKey } from './media-registry.ts';
@@ -19,7 +20,7 @@ export function createOpenViduActors() {
   const media = new MediaRegistry();
   const identity = new OwnIdentity();
   return {
-    openviduSession: createSessionActor(media, identity),
+    ...createSessionActors(media, identity),
     screenConnection: createScreenShareActor(media, identity),
     subscriber: createSubscriberActor(media),
     attachVideo: ((video, key) => media.attach(key, video)) satisfies AttachVideo as AttachVideo,

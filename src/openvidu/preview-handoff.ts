@@ -1,4 +1,4 @@
-// Where the pre-join preview leaves its tracks on Join, for the session actor to publish: the
+// Where the pre-join preview leaves its tracks on Join, for the connect actor to publish: the
 // camera is opened once per join. Unclaimed tracks (the join never reached the session, and the
 // form did not take them back) are stopped after a while, so the camera light goes out.
 const UNCLAIMED_MS = 30_000;

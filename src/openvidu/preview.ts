@@ -1,7 +1,7 @@
 // The pre-join preview: your camera and microphone before you join, with the devices you pick.
 // It uses the browser's media API only (no openvidu-browser), so it works while the library is
 // still loading. Its tracks are the ones that get published: on Join they go to the hand-off
-// (preview-handoff.ts), where the session actor takes them, so the camera opens once per join.
+// (preview-handoff.ts), where the connect actor takes them, so the camera opens once per join.
 //
 // The camera starts at once when the page is already allowed to use it (on the first visit of
 // the form only: after a call the camera stays off until you turn it on), otherwise when the
@@ -111,7 +111,7 @@ export class Preview {
     if (first && (await this.#granted()) && this.#active && this.#state.status === 'off') await this.start();
   }
 
-  /** The form is gone (Join): the tracks go to the hand-off for the session actor. */
+  /** The form is gone (Join): the tracks go to the hand-off for the connect actor. */
   deactivate(): void {
     this.#active = false;
     this.#attempt++;

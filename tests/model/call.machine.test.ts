@@ -1,8 +1,8 @@
 // The model's paths against the machine: every generated path runs on a live call actor whose
 // token and OpenVidu actors are the controllable fakes of the unit tests. Each event is caused
 // the way it happens for real (a person's event is sent; the session actor's events come from
-// the session actor; a token resolves or rejects; a timer runs out), and after each step the
-// live snapshot must match the model's.
+// the session actor; a token, a connect, a publish or a goodbye resolves or rejects; a timer runs
+// out), and after each step the live snapshot must match the model's.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callMachine } from '../../machines/call.machine.ts';
 import { streamActorId } from '../../machines/call.types.ts';
@@ -57,9 +57,6 @@ const CAUSES = {
   'user.stopScreenShare': (call, e) => call.actor.send(e),
   'user.dismissScreenShareError': (call, e) => call.actor.send(e),
   'session.streamPropertyChanged': (call, e) => call.lastSession().emit(e),
-  'session.connected': (call, e) => call.lastSession().emit(e),
-  'session.connectFailed': (call, e) => call.lastSession().emit(e),
-  'session.left': (call, e) => call.lastSession().emit(e),
   'session.connectionCreated': (call, e) => call.lastSession().emit(e),
   'session.connectionDestroyed': (call, e) => call.lastSession().emit(e),
   'session.streamCreated': (call, e) => call.lastSession().emit(e),
@@ -70,8 +67,6 @@ const CAUSES = {
   'session.reconnecting': (call, e) => call.lastSession().emit(e),
   'session.reconnected': (call, e) => call.lastSession().emit(e),
   'session.exception': (call, e) => call.lastSession().emit(e),
-  'publisher.published': (call, e) => call.lastSession().emit(e),
-  'publisher.failed': (call, e) => call.lastSession().emit(e),
   'publisher.streamDestroyed': (call, e) => call.lastSession().emit(e),
   'xstate.done.actor.fetchToken': async (call, e) => {
     call.lastTokenRequest().resolve(e.output);
@@ -81,6 +76,11 @@ const CAUSES = {
     call.lastTokenRequest().reject({ ...e.error } as never);
     await vi.advanceTimersByTimeAsync(0);
   },
+  'xstate.done.actor.connect': (call, e) => call.connected(e.output),
+  'xstate.error.actor.connect': (call, e) => call.connectFails({ ...e.error }),
+  'xstate.done.actor.publish': (call, e) => call.published(e.output),
+  'xstate.error.actor.publish': (call, e) => call.publishFails({ ...e.error }),
+  'xstate.done.actor.leave': (call) => call.left(),
   'xstate.after.stepTimeout.call.fetchingToken': () => vi.advanceTimersByTimeAsync(delays.stepTimeout),
   'xstate.after.stepTimeout.call.session.connecting': () => vi.advanceTimersByTimeAsync(delays.stepTimeout),
   'xstate.after.reconnectWindow.call.session.inCall.reconnecting': () => vi.advanceTimersByTimeAsync(delays.reconnectWindow),
@@ -90,11 +90,16 @@ const CAUSES = {
 
 const liveSessions = (call: FakeCall) => call.sessions.filter((s) => !s.stopped);
 const liveSubscribers = (call: FakeCall) => call.subscribers.filter((s) => !s.stopped);
+/** A step's actor runs from its start until it settles or its state is left (its signal fires). */
+const settledSteps = new WeakSet<object>();
+const running = <T extends { signal: AbortSignal }>(runs: T[]) => runs.filter((r) => !r.signal.aborted && !settledSteps.has(r));
+const runningSteps = (call: FakeCall) => [...running(call.connects), ...running(call.publishes), ...running(call.leaves)].map((r) => r.input);
 
 /** What must hold of the live system in each state, beyond matching the model. Exhaustive. */
 const STATE_CHECKS = {
   idle: (call) => {
     expect(liveSessions(call)).toHaveLength(0);
+    expect(runningSteps(call)).toEqual([]);
     expect(call.tokenRequests.every((r) => r.signal.aborted || settled.has(r))).toBe(true);
   },
   fetchingToken: (call) => {
@@ -102,17 +107,22 @@ const STATE_CHECKS = {
     expect(liveSessions(call)).toHaveLength(0);
   },
   session: (call, s) => {
-    // Exactly one OpenVidu session actor, given the token that entered this state.
+    // Exactly one OpenVidu session actor; the token that entered this state went to the connect step.
     expect(liveSessions(call)).toHaveLength(1);
-    expect(call.lastSession().input.token).toBe(MODEL_TOKEN);
+    expect(call.lastConnect().input.token).toBe(MODEL_TOKEN);
     // One stream actor and one subscription per remote stream, no more.
     const ids = s.context.remoteStreams.map((r) => r.streamId);
     for (const id of ids) expect(s.children[streamActorId(id)]).toBeDefined();
     expect(liveSubscribers(call).map((x) => x.streamId).sort()).toEqual([...ids].sort());
   },
-  'session.connecting': (_call, s) => expect(s.context.connectionId).toBeNull(),
+  // Each step's actor runs exactly while its state lasts.
+  'session.connecting': (call, s) => {
+    expect(s.context.connectionId).toBeNull();
+    expect(running(call.connects)).toHaveLength(1);
+  },
   'session.publishing': (call, s) => {
-    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: s.context.media });
+    expect(running(call.publishes).map((p) => p.input)).toEqual([{ media: s.context.media }]);
+    expect(running(call.connects)).toHaveLength(0);
     expect(s.context.error).toBeNull();
   },
   'session.publishFailed': (_call, s) => expect(s.context.error?.kind).toBe('deviceAccessDenied'),
@@ -127,14 +137,20 @@ const STATE_CHECKS = {
     expect(s.matches({ session: { inCall: 'live' } })).toBe(false);
     expect(liveSessions(call)).toHaveLength(1);
   },
-  'session.leaving': (call) => expect(call.lastSession().commands.at(-1)).toEqual({ type: 'leave' }),
+  'session.leaving': (call) => {
+    expect(running(call.leaves)).toHaveLength(1);
+    expect(running(call.connects)).toHaveLength(0);
+    expect(running(call.publishes)).toHaveLength(0);
+  },
   failed: (call, s) => {
     expect(s.context.error).not.toBeNull();
     expect(liveSessions(call)).toHaveLength(0);
+    expect(runningSteps(call)).toEqual([]);
   },
   ended: (call, s) => {
     expect(s.context.error).not.toBeNull();
     expect(liveSessions(call)).toHaveLength(0);
+    expect(runningSteps(call)).toEqual([]);
     expect(liveSubscribers(call)).toHaveLength(0);
     expect(s.context.remoteStreams).toEqual([]);
     expect(s.context.participants).toEqual([]);
@@ -195,6 +211,9 @@ async function runPath(path: ModelPath): Promise<void> {
       if (event.type === 'xstate.done.actor.fetchToken' || event.type === 'xstate.error.actor.fetchToken') {
         settled.add(call.lastTokenRequest());
       }
+      if (event.type === 'xstate.done.actor.connect' || event.type === 'xstate.error.actor.connect') settledSteps.add(call.lastConnect());
+      if (event.type === 'xstate.done.actor.publish' || event.type === 'xstate.error.actor.publish') settledSteps.add(call.lastPublish());
+      if (event.type === 'xstate.done.actor.leave') settledSteps.add(call.lastLeave());
       const cause = CAUSES[event.type] as (call: FakeCall, event: ModelEvent) => unknown;
       await cause(call, event);
       const live = call.actor.getSnapshot();
@@ -296,14 +315,14 @@ describe('the model\'s paths on the live machine with fake OpenVidu actors', () 
     const toggles = walkModel([
       f('user.join'),
       f('xstate.done.actor.fetchToken'),
-      f('session.connected'),
-      f('publisher.published'),
+      f('xstate.done.actor.connect'),
+      f('xstate.done.actor.publish'),
       f('user.toggleMicrophone'),
       f('user.toggleCamera'),
       f('user.toggleMicrophone'),
       f('user.toggleCamera'),
       f('user.leave'),
-      f('session.left'),
+      f('xstate.done.actor.leave'),
     ]);
     await runPath(toggles);
     const reachable = new Set(covered.transitions);
@@ -338,8 +357,8 @@ describe('the model\'s paths on the live machine with fake OpenVidu actors', () 
       call.actor.send(f('user.join'));
       call.lastTokenRequest().resolve(MODEL_TOKEN);
       await vi.advanceTimersByTimeAsync(0);
-      call.lastSession().emit(f('session.connected'));
-      call.lastSession().emit(f('publisher.published'));
+      await call.connected('con_Alice');
+      await call.published('str_CAM_Alice_con_Alice');
       checkScreen('joined');
 
       await share('1');

@@ -3,6 +3,9 @@
 // below, its invoked actors never start, and their results are edges of their own
 // (`xstate.done.actor.fetchToken`, `xstate.error.actor.fetchToken`, `xstate.after.*`).
 //
+// The steps' own actors (`connect`, `publish`, `leave`) are walked the same way: their done and
+// error events are the model's events for how connecting, publishing and leaving end.
+//
 // Two exhaustive records keep the model honest: every event type the machine accepts has
 // fixtures, and every state has a check. A new event or state without one fails to compile
 // (and `call.model.test.ts` checks the records against the machine at run time too).
@@ -18,7 +21,7 @@ import {
 } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import { callMachine, type CallMachine } from '../../machines/call.machine.ts';
-import type { CallEvent, RemoteStreamInfo } from '../../machines/call.types.ts';
+import type { CallError, CallEvent, RemoteStreamInfo } from '../../machines/call.types.ts';
 import { deviceStatePathsOf, isDeviceTransition } from './devices.model.ts';
 import { isScreenShareTransition } from './screen-share.model.ts';
 
@@ -31,6 +34,11 @@ export type CallSnapshot = SnapshotFrom<CallMachine>;
 export type ActorEvent =
   | { type: 'xstate.done.actor.fetchToken'; output: string }
   | { type: 'xstate.error.actor.fetchToken'; error: { kind: string; message: string } }
+  | { type: 'xstate.done.actor.connect'; output: string }
+  | { type: 'xstate.error.actor.connect'; error: CallError }
+  | { type: 'xstate.done.actor.publish'; output: string }
+  | { type: 'xstate.error.actor.publish'; error: CallError }
+  | { type: 'xstate.done.actor.leave'; output: undefined }
   | { type: 'xstate.after.stepTimeout.call.fetchingToken' }
   | { type: 'xstate.after.stepTimeout.call.session.connecting' }
   | { type: 'xstate.after.reconnectWindow.call.session.inCall.reconnecting' };
@@ -79,14 +87,6 @@ export const EVENT_FIXTURES = {
   'user.shareScreen': [{ type: 'user.shareScreen' }],
   'user.stopScreenShare': [{ type: 'user.stopScreenShare' }],
   'user.dismissScreenShareError': [{ type: 'user.dismissScreenShareError' }],
-  'session.connected': [{ type: 'session.connected', connectionId: 'con_Alice' }],
-  'session.connectFailed': [
-    {
-      type: 'session.connectFailed',
-      error: { kind: 'tokenRefused', message: 'The server refused the token (it may have been used already). Try again.' },
-    },
-  ],
-  'session.left': [{ type: 'session.left' }],
   'session.connectionCreated': [{ type: 'session.connectionCreated', connection: { connectionId: BOB.connectionId, nickname: 'Bob' } }],
   'session.connectionDestroyed': [{ type: 'session.connectionDestroyed', connectionId: BOB.connectionId }],
   'session.streamCreated': [{ type: 'session.streamCreated', stream: BOB }],
@@ -109,21 +109,6 @@ export const EVENT_FIXTURES = {
   'session.exception': [
     { type: 'session.exception', name: 'SPEECH_TO_TEXT_DISCONNECTED', message: 'Speech to text is not available' },
   ],
-  'publisher.published': [{ type: 'publisher.published', streamId: 'str_CAM_Alice_con_Alice' }],
-  'publisher.failed': [
-    {
-      type: 'publisher.failed',
-      error: { kind: 'deviceAccessDenied', device: 'camera', message: 'You did not allow this page to use your camera.' },
-    },
-    {
-      type: 'publisher.failed',
-      error: {
-        kind: 'deviceAccessDenied',
-        device: 'camera and microphone',
-        message: 'You did not allow this page to use your camera and microphone.',
-      },
-    },
-  ],
   'publisher.streamDestroyed': [{ type: 'publisher.streamDestroyed', reason: 'forceUnpublishByServer' }],
   'xstate.done.actor.fetchToken': [{ type: 'xstate.done.actor.fetchToken', output: MODEL_TOKEN }],
   'xstate.error.actor.fetchToken': [
@@ -132,6 +117,29 @@ export const EVENT_FIXTURES = {
       error: { kind: 'secretRefused', message: 'The OpenVidu server refused the secret.' },
     },
   ],
+  'xstate.done.actor.connect': [{ type: 'xstate.done.actor.connect', output: 'con_Alice' }],
+  'xstate.error.actor.connect': [
+    {
+      type: 'xstate.error.actor.connect',
+      error: { kind: 'tokenRefused', message: 'The server refused the token (it may have been used already). Try again.' },
+    },
+  ],
+  'xstate.done.actor.publish': [{ type: 'xstate.done.actor.publish', output: 'str_CAM_Alice_con_Alice' }],
+  'xstate.error.actor.publish': [
+    {
+      type: 'xstate.error.actor.publish',
+      error: { kind: 'deviceAccessDenied', device: 'camera', message: 'You did not allow this page to use your camera.' },
+    },
+    {
+      type: 'xstate.error.actor.publish',
+      error: {
+        kind: 'deviceAccessDenied',
+        device: 'camera and microphone',
+        message: 'You did not allow this page to use your camera and microphone.',
+      },
+    },
+  ],
+  'xstate.done.actor.leave': [{ type: 'xstate.done.actor.leave', output: undefined }],
   'xstate.after.stepTimeout.call.fetchingToken': [{ type: 'xstate.after.stepTimeout.call.fetchingToken' }],
   'xstate.after.stepTimeout.call.session.connecting': [{ type: 'xstate.after.stepTimeout.call.session.connecting' }],
   'xstate.after.reconnectWindow.call.session.inCall.reconnecting': [
@@ -260,6 +268,9 @@ export function replay(events: readonly AnyEventObject[]) {
     actors: {
       fetchToken: fromPromise<string, { sessionName: string }>(() => new Promise<string>(() => undefined)),
       openviduSession: fromCallback(() => undefined),
+      connect: fromPromise(() => new Promise<string>(() => undefined)),
+      publish: fromPromise(() => new Promise<string>(() => undefined)),
+      leave: fromPromise(() => new Promise<void>(() => undefined)),
     },
     // Timers are events in the replayed stream; the replay must not add its own.
     delays: { stepTimeout: 2_147_483_647, reconnectWindow: 2_147_483_647 },

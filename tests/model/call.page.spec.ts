@@ -12,9 +12,9 @@ import type { ScreenPlan } from './screen-share.model.ts';
 
 // The steps every join starts with, named once: the paths below read as what happens after them.
 const tokenGot: ModelEvent[] = [f('user.join'), f('xstate.done.actor.fetchToken')];
-const connected: ModelEvent[] = [...tokenGot, f('session.connected')];
-const joined: ModelEvent[] = [...connected, f('publisher.published')];
-const left: ModelEvent[] = [f('user.leave'), f('session.left')];
+const connected: ModelEvent[] = [...tokenGot, f('xstate.done.actor.connect')];
+const joined: ModelEvent[] = [...connected, f('xstate.done.actor.publish')];
+const left: ModelEvent[] = [f('user.leave'), f('xstate.done.actor.leave')];
 
 /** The covering set, as events; walkModel checks each against the model before anything runs. */
 export const PAGE_PATHS = {
@@ -55,7 +55,7 @@ export const PAGE_PATHS = {
     f('user.retry'),
     f('user.leave'),
     ...tokenGot,
-    f('session.connectFailed'),
+    f('xstate.error.actor.connect'),
     f('user.dismiss'),
   ],
   // Evicted and closed while publishing nothing: with a camera published, openvidu-browser
@@ -63,28 +63,28 @@ export const PAGE_PATHS = {
   // session actor passes on as publisher.streamDestroyed (reported on issue 4).
   'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed': [
     ...connected,
-    f('publisher.failed', 0),
+    f('xstate.error.actor.publish', 0),
     f('user.retryPublish'),
-    f('publisher.failed', 0),
+    f('xstate.error.actor.publish', 0),
     f('user.continueWithoutDevice'),
-    f('publisher.published'),
+    f('xstate.done.actor.publish'),
     ...left,
     ...connected,
-    f('publisher.failed', 1),
+    f('xstate.error.actor.publish', 1),
     f('session.disconnected', 1),
     f('user.retry'),
     f('xstate.done.actor.fetchToken'),
-    f('session.connected'),
-    f('publisher.published'),
+    f('xstate.done.actor.connect'),
+    f('xstate.done.actor.publish'),
     ...left,
     ...connected,
-    f('publisher.failed', 1),
+    f('xstate.error.actor.publish', 1),
     f('user.continueWithoutDevice'),
     f('session.disconnected', 1),
     f('user.retry'),
     f('xstate.done.actor.fetchToken'),
     // Nothing to publish: straight into the call.
-    f('session.connected'),
+    f('xstate.done.actor.connect'),
     f('session.disconnected', 2),
     f('user.dismiss'),
   ],
@@ -95,7 +95,7 @@ export const PAGE_PATHS = {
     ...connected,
     ...left,
     ...connected,
-    f('publisher.failed', 0),
+    f('xstate.error.actor.publish', 0),
     ...left,
   ],
   // The server stays away longer than the reconnection window: the page gives up by itself.

@@ -94,9 +94,6 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   },
 
   // openvidu-browser, as the session actor reports it.
-  'session.connected': byItself,
-  'session.connectFailed': byItself, // the token was revoked before the page could use it (see done)
-  'session.left': byItself,
   // A second person joins the call (connectionCreated), then publishes (streamCreated, by
   // itself); then leaves it (streamDestroyed, then connectionDestroyed by itself).
   'session.connectionCreated': async (world) => {
@@ -161,8 +158,6 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await testServer.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message });
   },
 
-  'publisher.published': byItself,
-  'publisher.failed': byItself, // the browser refuses the camera (see setPermissionsFor)
   // The server unpublishes Alice's camera (REST forceUnpublish).
   'publisher.streamDestroyed': async (world) => {
     const streamId = (await world.lastSnapshot())?.context.ownStreamId;
@@ -173,7 +168,7 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   // The token request, held at the real server until here, then answered by it.
   'xstate.done.actor.fetchToken': async (world, _event, next) => {
     await world.nextTokenRequest();
-    if (next?.type === 'session.connectFailed') {
+    if (next?.type === 'xstate.error.actor.connect') {
       // Someone revokes the token (deletes the pending connection) before the page uses it: the
       // server answers with the token, then deletes its connection.
       return world.answerTokenRequest('revoked');
@@ -188,7 +183,7 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
       await testServer.delayAnswers('joinRoom', 60_000);
       world.undoAfter(1, () => testServer.delayAnswers('joinRoom', 0));
     }
-    if (next?.type === 'session.connected' && world.upcoming(2)?.type === 'user.leave') {
+    if (next?.type === 'xstate.done.actor.connect' && world.upcoming(2)?.type === 'user.leave') {
       // The server is slow to answer publishVideo: the person leaves while the page is publishing.
       await testServer.delayAnswers('publishVideo', 60_000);
       world.undoAfter(2, () => testServer.delayAnswers('publishVideo', 0));
@@ -206,6 +201,12 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     // Once the page has given up on it, the server drops it (a retry then asks afresh).
     world.undoAfter(0, () => world.releaseHeldTokens());
   },
+  // How the steps' actors (connect, publish, leave) end, from what the server and the browser did.
+  'xstate.done.actor.connect': byItself,
+  'xstate.error.actor.connect': byItself, // the token was revoked before the page could use it (see fetchToken done)
+  'xstate.done.actor.publish': byItself,
+  'xstate.error.actor.publish': byItself, // the browser refuses the camera (see setPermissionsFor)
+  'xstate.done.actor.leave': byItself,
   'xstate.after.stepTimeout.call.session.connecting': byItself,
   'xstate.after.reconnectWindow.call.session.inCall.reconnecting': byItself,
 };

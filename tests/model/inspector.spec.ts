@@ -88,11 +88,11 @@ test('?inspect streams the call machine, its snapshots through a join and leave,
     expect(text).not.toContain(TEST_SECRET);
     expect(text).not.toMatch(/tok_[A-Za-z0-9]/);
     expect(text).not.toMatch(/token=(?!\*\*\*)/);
-    // Masked where they were: the token the fetch returned, and the one the session actor got.
+    // Masked where they were: the token the fetch returned, and the one the connect step got.
     const done = messages.find((m) => m.type === '@xstate.event' && m.event?.type === 'xstate.done.actor.fetchToken');
     expect(String(done?.event?.output)).toMatch(/[?&]token=\*\*\*$/);
-    const sessionActor = messages.find((m) => m.type === '@xstate.actor' && m.name === 'openvidu');
-    expect(sessionActor?.snapshot).toMatchObject({ input: { token: '***', nickname: 'Alice' } });
+    const connectActor = messages.find((m) => m.type === '@xstate.actor' && m.name === 'connect');
+    expect(connectActor?.snapshot).toMatchObject({ input: { token: '***', nickname: 'Alice' } });
   });
 
   await bob.context().close();

@@ -17,15 +17,15 @@ export type { Browsers } from './world.ts';
 
 /** Events that follow the previous step by themselves: the state before them may show only briefly. */
 const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
-  'session.connected',
-  'session.connectFailed',
-  'session.left',
   'session.streamCreated',
   'session.connectionDestroyed',
   'session.speakingChanged',
   'session.reconnected',
-  'publisher.published',
-  'publisher.failed',
+  'xstate.done.actor.connect',
+  'xstate.error.actor.connect',
+  'xstate.done.actor.publish',
+  'xstate.error.actor.publish',
+  'xstate.done.actor.leave',
   'xstate.after.stepTimeout.call.fetchingToken',
   'xstate.after.stepTimeout.call.session.connecting',
   'xstate.after.reconnectWindow.call.session.inCall.reconnecting',

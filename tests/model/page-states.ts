@@ -86,7 +86,7 @@ export const SCREEN_SHARE_PAGE_STATES: Partial<Record<ScreenShareStatePath, (vie
  * step it came, the server holds no participant for Alice and her page no open peer connection.
  */
 export const SERVER_CHECKS: Partial<Record<ModelEventType, (world: World) => Promise<void>>> = {
-  'session.left': async (world) => {
+  'xstate.done.actor.leave': async (world) => {
     await expect
       .poll(async () => (await testServer.connectionsBy(world.session)).has('Alice'), {
         message: 'the server still holds Alice after she left',

@@ -39,7 +39,7 @@ export class World {
   ) {}
 
   async open(): Promise<void> {
-    const refusing = this.path.events.some((e) => e.type === 'publisher.failed');
+    const refusing = this.path.events.some((e) => e.type === 'xstate.error.actor.publish');
     this.aliceContext = await (refusing ? this.browsers.refusing : this.browsers.normal).newContext();
     await stubInspector(this.aliceContext);
     await this.aliceContext.addInitScript(recordViews);
@@ -97,9 +97,9 @@ export class World {
     // A leave before any publish outcome (leaving while publishing) wants the camera granted.
     const next = this.path.events
       .slice(index)
-      .find((e) => e.type === 'publisher.failed' || e.type === 'publisher.published' || e.type === 'user.leave');
+      .find((e) => e.type === 'xstate.error.actor.publish' || e.type === 'xstate.done.actor.publish' || e.type === 'user.leave');
     const wanted =
-      next?.type === 'publisher.failed'
+      next?.type === 'xstate.error.actor.publish'
         ? next.error.device === 'camera'
           ? 'microphone'
           : ''

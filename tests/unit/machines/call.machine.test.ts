@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RECONNECT_TIMED_OUT, RECONNECT_WINDOW_MS } from '../../../machines/call.errors.ts';
 import { streamActorOf } from '../../../machines/call.selectors.ts';
 import { streamActorId } from '../../../machines/call.types.ts';
-import { flush, remoteStream, startFakeCall } from './fakes.ts';
+import { flush, remoteStream, settle, startFakeCall } from './fakes.ts';
 
 const JOIN = { type: 'user.join', sessionName: 'SessionA', nickname: 'Alice' } as const;
 
@@ -23,27 +23,30 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     call.lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_1');
     await flush();
     expect(call.actor.getSnapshot().value).toEqual({ session: 'connecting' });
-    expect(call.lastSession().input).toEqual({
+    // The Session's holder gets no token; the connect step gets it straight from the fetch.
+    expect(call.lastSession().input).toEqual({ sessionName: 'SessionA', nickname: 'Alice' });
+    expect(call.lastConnect().input).toEqual({
       token: 'ws://localhost:4443?sessionId=SessionA&token=tok_1',
-      sessionName: 'SessionA',
       nickname: 'Alice',
       // What the first publish will ask for, so the actor can start the camera while connecting.
       media: { audio: true, video: true },
     });
 
-    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    await call.connected('con_me');
     expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
-    expect(call.lastSession().commands).toEqual([{ type: 'publish', media: { audio: true, video: true } }]);
+    expect(call.lastConnect().signal.aborted).toBe(false);
+    expect(call.publishes.map((p) => p.input)).toEqual([{ media: { audio: true, video: true } }]);
 
-    call.lastSession().emit({ type: 'publisher.published', streamId: 'str_me' });
+    await call.published('str_me');
     expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
     expect(call.actor.getSnapshot().context).toMatchObject({ connectionId: 'con_me', ownStreamId: 'str_me' });
 
     call.actor.send({ type: 'user.leave' });
     expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
-    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'leave' });
+    expect(call.leaves).toHaveLength(1);
+    expect(call.lastSession().stopped).toBe(false);
 
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     expect(call.actor.getSnapshot().value).toBe('idle');
     expect(call.lastSession().stopped).toBe(true);
     expect(call.actor.getSnapshot().context).toMatchObject({ connectionId: null, ownStreamId: null, remoteStreams: [] });
@@ -53,7 +56,7 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     const call = startFakeCall();
     await call.joinCall({ sessionName: 'Room_1', nickname: 'Bob' });
     call.actor.send({ type: 'user.leave' });
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     expect(call.actor.getSnapshot().context).toMatchObject({ sessionName: 'Room_1', nickname: 'Bob' });
   });
 
@@ -62,9 +65,9 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     await call.joinCall();
     call.actor.send({ type: 'user.leave' });
     call.actor.send({ type: 'user.leave' });
-    expect(call.lastSession().commands.filter((c) => c.type === 'leave')).toHaveLength(1);
+    expect(call.leaves).toHaveLength(1);
     expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     expect(call.actor.getSnapshot().value).toBe('idle');
     expect(call.lastSession().stopped).toBe(true);
   });
@@ -73,7 +76,7 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     const call = startFakeCall();
     await call.joinCall();
     call.actor.send({ type: 'user.leave' });
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     call.actor.send(JOIN);
     expect(call.tokenRequests).toHaveLength(2);
   });
@@ -111,7 +114,7 @@ describe('the join form', () => {
     call.lastTokenRequest().resolve('tok');
     await flush();
     call.actor.send(JOIN);
-    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    await call.connected();
     call.actor.send(JOIN);
     expect(call.tokenRequests).toHaveLength(1);
     expect(call.sessions).toHaveLength(1);
@@ -139,17 +142,19 @@ describe('leaving or cancelling while joining', () => {
     expect(call.sessions).toHaveLength(0);
   });
 
-  it.each(['connecting', 'publishing'] as const)('leaves from %s and stops the session actor', async (state) => {
+  it.each(['connecting', 'publishing'] as const)('leaves from %s: the step\'s actor is stopped, the goodbye said, the session actor stopped', async (state) => {
     const call = startFakeCall();
     call.actor.send(JOIN);
     call.lastTokenRequest().resolve('tok');
     await flush();
-    if (state === 'publishing') call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    if (state === 'publishing') await call.connected();
     expect(call.actor.getSnapshot().value).toEqual({ session: state });
+    const step = state === 'connecting' ? call.lastConnect() : call.lastPublish();
 
     call.actor.send({ type: 'user.leave' });
-    expect(call.lastSession().commands.at(-1)).toEqual({ type: 'leave' });
-    call.lastSession().emit({ type: 'session.left' });
+    expect(step.signal.aborted).toBe(true);
+    expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
+    await call.left();
     expect(call.actor.getSnapshot().value).toBe('idle');
     expect(call.lastSession().stopped).toBe(true);
   });
@@ -160,10 +165,14 @@ describe('leaving or cancelling while joining', () => {
     call.lastTokenRequest().resolve('tok');
     await flush();
     const session = call.lastSession();
+    const connect = call.lastConnect();
     call.actor.send({ type: 'user.leave' });
-    session.emit({ type: 'session.left' });
-    // The library's connect resolves late: the actor was stopped, so nothing reaches the call.
-    session.emit({ type: 'session.connected', connectionId: 'con_late' });
+    await call.left();
+    // The library's connect resolves late: its actor was stopped (its signal told it to
+    // disconnect), so nothing reaches the call.
+    expect(connect.signal.aborted).toBe(true);
+    connect.resolve('con_late');
+    await settle();
     expect(call.actor.getSnapshot().value).toBe('idle');
     expect(call.actor.getSnapshot().context.connectionId).toBeNull();
     expect(session.stopped).toBe(true);
@@ -194,7 +203,7 @@ describe('remote streams', () => {
     call.actor.send(JOIN);
     call.lastTokenRequest().resolve('tok');
     await flush();
-    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
+    await call.connected();
     call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('early') });
     expect(call.actor.getSnapshot().context.remoteStreams).toHaveLength(1);
   });
@@ -330,7 +339,7 @@ describe('failures', () => {
     await flush();
     vi.useFakeTimers();
     // Entering `connecting` started its timer before fake timers; rejoin to start a fake one.
-    call.lastSession().emit({ type: 'session.connectFailed', error: { kind: 'connectFailed', message: 'x' } });
+    await call.connectFails({ kind: 'connectFailed', message: 'x' });
     call.actor.send({ type: 'user.retry' });
     call.lastTokenRequest().resolve('tok2');
     await vi.advanceTimersByTimeAsync(1);
@@ -338,6 +347,8 @@ describe('failures', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(call.actor.getSnapshot().value).toBe('failed');
     expect(call.actor.getSnapshot().context.error?.kind).toBe('connectFailed');
+    // The connect still under way was told to give up (and to disconnect, should it succeed).
+    expect(call.lastConnect().signal.aborted).toBe(true);
     expect(call.lastSession().stopped).toBe(true);
   });
 
@@ -346,10 +357,7 @@ describe('failures', () => {
     call.actor.send(JOIN);
     call.lastTokenRequest().resolve('tok');
     await flush();
-    call.lastSession().emit({
-      type: 'session.connectFailed',
-      error: { kind: 'tokenRefused', message: 'The server refused the token.' },
-    });
+    await call.connectFails({ kind: 'tokenRefused', message: 'The server refused the token.' });
     expect(call.actor.getSnapshot().value).toBe('failed');
     expect(call.actor.getSnapshot().context.error?.kind).toBe('tokenRefused');
     expect(call.lastSession().stopped).toBe(true);
@@ -361,11 +369,8 @@ describe('failures', () => {
       call.actor.send(JOIN);
       call.lastTokenRequest().resolve('tok');
       await flush();
-      call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
-      call.lastSession().emit({
-        type: 'publisher.failed',
-        error: { kind: 'deviceAccessDenied', message: `You did not allow the ${device}.`, device },
-      });
+      await call.connected();
+      await call.publishFails({ kind: 'deviceAccessDenied', message: `You did not allow the ${device}.`, device });
       return call;
     }
 
@@ -375,33 +380,34 @@ describe('failures', () => {
       expect(call.actor.getSnapshot().context.error?.device).toBe('camera');
       call.actor.send({ type: 'user.retryPublish' });
       expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
-      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: true, video: true } });
+      expect(call.publishes).toHaveLength(2);
+      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: true } });
     });
 
     it('joins without the camera: publishes the microphone only', async () => {
       const call = await failPublishing('camera');
       call.actor.send({ type: 'user.continueWithoutDevice' });
-      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: true, video: false } });
-      call.lastSession().emit({ type: 'publisher.published', streamId: 'str_audio' });
+      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: false } });
+      await call.published('str_audio');
       expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
     });
 
     it('the next session is told which devices to start: a new join asks for both again', async () => {
       const call = await failPublishing('camera');
       call.actor.send({ type: 'user.continueWithoutDevice' });
-      call.lastSession().emit({ type: 'publisher.published', streamId: 'str_audio' });
+      await call.published('str_audio');
       call.actor.send({ type: 'user.leave' });
-      call.lastSession().emit({ type: 'session.left' });
+      await call.left();
       call.actor.send(JOIN);
       call.lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_2');
       await flush();
-      expect(call.lastSession().input.media).toEqual({ audio: true, video: true });
+      expect(call.lastConnect().input.media).toEqual({ audio: true, video: true });
     });
 
     it('joins without the microphone: publishes the camera only', async () => {
       const call = await failPublishing('microphone');
       call.actor.send({ type: 'user.continueWithoutDevice' });
-      expect(call.lastSession().commands.at(-1)).toEqual({ type: 'publish', media: { audio: false, video: true } });
+      expect(call.lastPublish().input).toEqual({ media: { audio: false, video: true } });
     });
 
     it('joins without both: in the call, publishing nothing, still seeing others', async () => {
@@ -411,7 +417,7 @@ describe('failures', () => {
       expect(snapshot.value).toEqual({ session: { inCall: 'live' } });
       expect(snapshot.context.ownStreamId).toBeNull();
       expect(snapshot.context.notice).toBe('You joined without camera and microphone.');
-      expect(call.lastSession().commands.filter((c) => c.type === 'publish')).toHaveLength(1);
+      expect(call.publishes).toHaveLength(1);
       call.lastSession().emit({ type: 'session.streamCreated', stream: remoteStream('bob') });
       expect(call.actor.getSnapshot().context.remoteStreams).toHaveLength(1);
     });
@@ -489,15 +495,15 @@ describe('failures', () => {
     await flush();
     // Someone already there is announced while we connect.
     call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_bob', nickname: 'Bob' } });
-    call.lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
-    call.lastSession().emit({ type: 'publisher.published', streamId: 'str_me' });
+    await call.connected();
+    await call.published('str_me');
     call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_carol', nickname: 'Carol' } });
     call.lastSession().emit({ type: 'session.connectionCreated', connection: { connectionId: 'con_carol', nickname: 'Carol' } });
     expect(call.actor.getSnapshot().context.participants.map((p) => p.nickname)).toEqual(['Bob', 'Carol']);
     call.lastSession().emit({ type: 'session.connectionDestroyed', connectionId: 'con_bob' });
     expect(call.actor.getSnapshot().context.participants.map((p) => p.nickname)).toEqual(['Carol']);
     call.actor.send({ type: 'user.leave' });
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     expect(call.actor.getSnapshot().context.participants).toEqual([]);
   });
 
@@ -539,7 +545,7 @@ describe('failures', () => {
 
     // A new call starts with an empty chat.
     call.actor.send({ type: 'user.leave' });
-    call.lastSession().emit({ type: 'session.left' });
+    await call.left();
     expect(call.actor.getSnapshot().context.chat).toEqual({ messages: [], unread: 0, open: false });
     expect(call.actor.getSnapshot().context.speaking).toEqual([]);
   });

@@ -5,9 +5,10 @@ import { createActor, fromCallback, fromPromise } from 'xstate';
 import { callMachine } from '../../../machines/call.machine.ts';
 import type {
   CallError,
+  ConnectInput,
   FetchTokenInput,
   JoinRequest,
-  PublisherEvent,
+  PublishInput,
   SessionActorInput,
   SessionCommand,
   SessionEvent,
@@ -28,7 +29,24 @@ export interface FakeSession {
   input: SessionActorInput;
   commands: SessionCommand[];
   stopped: boolean;
-  emit(event: SessionEvent | PublisherEvent): void;
+  emit(event: SessionEvent): void;
+}
+
+/** One run of a step's actor (connect, publish, leave): what it was given, and its outcome to choose. */
+export interface FakeStep<I, O> {
+  input: I;
+  signal: AbortSignal;
+  resolve(output: O): void;
+  reject(error: CallError | Error): void;
+}
+
+function fakeStep<I, O>(runs: FakeStep<I, O>[]) {
+  return fromPromise<O, I>(
+    ({ input, signal }) =>
+      new Promise<O>((resolve, reject) => {
+        runs.push({ input, signal, resolve, reject });
+      }),
+  );
 }
 
 export interface FakeSubscriber {
@@ -54,10 +72,13 @@ export interface ScreenTokenRequest {
 
 export function startFakeCall(input: Partial<JoinRequest> = {}) {
   const tokenRequests: TokenRequest[] = [];
-  const screens: FakeScreen[] = [];
-  const screenTokenRequests: ScreenTokenRequest[] = [];
   const sessions: FakeSession[] = [];
   const subscribers: FakeSubscriber[] = [];
+  const screens: FakeScreen[] = [];
+  const screenTokenRequests: ScreenTokenRequest[] = [];
+  const connects: FakeStep<ConnectInput, string>[] = [];
+  const publishes: FakeStep<PublishInput, string>[] = [];
+  const leaves: FakeStep<void, void>[] = [];
 
   const machine = callMachine.provide({
     actors: {
@@ -67,7 +88,10 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
             tokenRequests.push({ input, signal, resolve, reject });
           }),
       ),
-      openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent | PublisherEvent>(
+      connect: fakeStep(connects),
+      publish: fakeStep(publishes),
+      leave: fakeStep(leaves),
+      openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent>(
         ({ input, sendBack, receive }) => {
           const session: FakeSession = { input, commands: [], stopped: false, emit: sendBack };
           sessions.push(session);
@@ -123,25 +147,47 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
     return request;
   };
 
+  const last = <T>(runs: T[], what: string): T => {
+    const run = runs.at(-1);
+    if (!run) throw new Error(`no ${what} actor was started`);
+    return run;
+  };
+  const lastScreen = () => last(screens, 'screen');
+  const lastScreenTokenRequest = () => last(screenTokenRequests, 'screen token');
+  const lastConnect = () => last(connects, 'connect');
+  const lastPublish = () => last(publishes, 'publish');
+  const lastLeave = () => last(leaves, 'leave');
+
+  /** The step's actor resolves (or rejects), and its result reaches the machine. */
+  const connected = async (connectionId = 'con_me') => {
+    lastConnect().resolve(connectionId);
+    await settle();
+  };
+  const connectFails = async (error: CallError | Error) => {
+    lastConnect().reject(error);
+    await settle();
+  };
+  const published = async (streamId = 'str_CAM_me_con_me') => {
+    lastPublish().resolve(streamId);
+    await settle();
+  };
+  const publishFails = async (error: CallError | Error) => {
+    lastPublish().reject(error);
+    await settle();
+  };
+  const left = async () => {
+    lastLeave().resolve();
+    await settle();
+  };
+
   /** Drive a fresh actor into the call, the way a successful join goes. */
   async function joinCall(join: JoinRequest = { sessionName: 'SessionA', nickname: 'Alice' }) {
     actor.send({ type: 'user.join', ...join });
     lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_A');
-    await flush();
-    lastSession().emit({ type: 'session.connected', connectionId: 'con_me' });
-    lastSession().emit({ type: 'publisher.published', streamId: 'str_CAM_me_con_me' });
+    await settle();
+    await connected();
+    await published();
   }
-
-  const lastScreen = (): FakeScreen => {
-    const screen = screens.at(-1);
-    if (!screen) throw new Error('no screen actor was started');
-    return screen;
-  };
-  const lastScreenTokenRequest = (): ScreenTokenRequest => {
-    const request = screenTokenRequests.at(-1);
-    if (!request) throw new Error('no screen token was requested');
-    return request;
-  };
 
   return {
     actor,
@@ -150,16 +196,32 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
     subscribers,
     screens,
     screenTokenRequests,
-    lastSession,
-    lastTokenRequest,
     lastScreen,
     lastScreenTokenRequest,
+    connects,
+    publishes,
+    leaves,
+    lastSession,
+    lastTokenRequest,
+    lastConnect,
+    lastPublish,
+    lastLeave,
+    connected,
+    connectFails,
+    published,
+    publishFails,
+    left,
     joinCall,
   };
 }
 
 /** Let promise callbacks (a resolved token) reach the machine. */
 export const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** The same without a timer (fake timers stop those): a promise actor's result takes a few microtasks. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
 
 export function remoteStream(id: string, nickname = `Nick ${id}`) {
   return {

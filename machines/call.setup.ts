@@ -1,0 +1,68 @@
+// What the call machine is made of before its states: the types of its context, events and
+// input, the actors its states invoke and the timers they set. The actions and guards are added
+// per stage of a call (call.joining.ts, call.in-session.ts), and call.machine.ts draws the states.
+import { fromCallback, fromPromise, setup } from 'xstate';
+import { RECONNECT_WINDOW_MS } from './call.errors.ts';
+import type {
+  CallContext,
+  CallEvent,
+  ConnectInput,
+  FetchTokenInput,
+  JoinRequest,
+  PublishInput,
+  SessionActorInput,
+  SessionCommand,
+  SessionEvent,
+} from './call.types.ts';
+import { devicesMachine } from './devices.machine.ts';
+import { screenShareMachine } from './screen-share.machine.ts';
+import { streamMachine } from './stream.machine.ts';
+
+/**
+ * How long a join step may take before the person is told. Neither step can hang forever:
+ * an HTTP request has no timeout of its own, and the OpenVidu library's connect() never settles when its first
+ * WebSocket cannot open (it keeps retrying).
+ */
+const STEP_TIMEOUT_MS = 20_000;
+
+/** What a placeholder actor says when the page forgot to provide the real one. */
+const notProvided = (what: string) => ({ kind: 'unexpected', message: `No ${what} was provided.` });
+
+export const callSetup = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as Partial<JoinRequest> | undefined,
+  },
+  actors: {
+    // These are placeholders: src/main.ts provides the real ones (src/token, src/openvidu) and the
+    // tests provide fakes, both through `callMachine.provide(...)`.
+    fetchToken: fromPromise<string, FetchTokenInput>(async () => {
+      throw notProvided('token source');
+    }),
+    // Holds the OpenVidu Session while `session` lasts and reports what happens in it; stopping it
+    // ends the Session.
+    openviduSession: fromCallback<SessionCommand, SessionActorInput, SessionEvent>(() => undefined),
+    // Connects the Session with the token (`connecting`): resolves with our connection id.
+    connect: fromPromise<string, ConnectInput>(async () => {
+      throw notProvided('OpenVidu connection');
+    }),
+    // Starts the camera and microphone and publishes them (`publishing`): resolves with our stream id.
+    publish: fromPromise<string, PublishInput>(async () => {
+      throw notProvided('OpenVidu publisher');
+    }),
+    // Says goodbye to the server (`leaving`): resolves once said. It never fails: a goodbye that
+    // cannot be said (the server is gone) is as good as said.
+    leave: fromPromise<void, void>(async () => undefined),
+    stream: streamMachine,
+    devices: devicesMachine,
+    screenShare: screenShareMachine,
+    // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
+    // hands its tracks to the connect actor on Join.
+    preview: fromCallback(() => undefined),
+  },
+  delays: {
+    stepTimeout: STEP_TIMEOUT_MS,
+    reconnectWindow: RECONNECT_WINDOW_MS,
+  },
+});
