@@ -168,7 +168,8 @@ export const callMachine = setup({
         enqueue.assign({ notice: exceptionNotice(name, message) });
       }
     }),
-    // The person's toggles of their own microphone and camera go to the actor that owns them.
+    // The person's toggles and choices of their own microphone and camera, and the session
+    // actor's reports of them, go to the actor that owns them.
     forwardToDevices: sendTo('devices', ({ event }) => event),
     // A remote person's microphone or camera went on or off: their tile shows it.
     updateRemoteStream: assign({
@@ -366,6 +367,9 @@ export const callMachine = setup({
           on: {
             'user.toggleMicrophone': { actions: 'forwardToDevices' },
             'user.toggleCamera': { actions: 'forwardToDevices' },
+            'user.selectDevice': { actions: 'forwardToDevices' },
+            'device.switched': { actions: 'forwardToDevices' },
+            'device.lost': { actions: 'forwardToDevices' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
             'user.dismissNotice': { actions: assign({ notice: null }) },

@@ -88,3 +88,23 @@ export function devicesActorOf(snapshot: CallSnapshot): DevicesActorRef | undefi
 export function deviceStatus(devices: DevicesSnapshot): { microphone: boolean; camera: boolean } {
   return { microphone: devices.matches({ microphone: 'on' }), camera: devices.matches({ camera: 'on' }) };
 }
+
+/** Where a device of yours is in its lifecycle (machines/devices.machine.ts). */
+export type DeviceState = 'on' | 'off' | 'switching' | 'unavailable';
+
+export interface OwnDevices {
+  microphone: DeviceState;
+  camera: DeviceState;
+  /** The device in use, once a switch said which. */
+  microphoneId: string | null;
+  cameraId: string | null;
+  /** Which device went away, and what to do. */
+  notice: string | null;
+}
+
+/** Your devices as the control bar shows them. */
+export function ownDevices(devices: DevicesSnapshot): OwnDevices {
+  const value = devices.value as { microphone: DeviceState; camera: DeviceState };
+  const { cameraId, microphoneId, notice } = devices.context;
+  return { microphone: value.microphone, camera: value.camera, microphoneId, cameraId, notice: notice?.text ?? null };
+}

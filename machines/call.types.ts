@@ -143,8 +143,25 @@ export type UserEvent =
   | { type: 'user.sendChat'; text: string }
   | DevicesEvent;
 
-/** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
-export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };
+/** Which of your own devices an event is about. */
+export type DeviceKind = 'camera' | 'microphone';
+
+/**
+ * Your own devices in the call (handled by machines/devices.machine.ts): the person's toggles and
+ * choices, and what the session actor reports of them (a switch done, a device gone).
+ */
+export type DevicesEvent =
+  | { type: 'user.toggleMicrophone' }
+  | { type: 'user.toggleCamera' }
+  /** The person picked another camera or microphone in the call's menus. */
+  | { type: 'user.selectDevice'; kind: DeviceKind; deviceId: string }
+  /** The new device's track replaced the old one (Publisher.replaceTrack). */
+  | { type: 'device.switched'; kind: DeviceKind; deviceId: string; label: string }
+  /**
+   * The device stopped: unplugged (its track ended, or it left the device list), or the one
+   * picked could not start. `label` names it when the browser does.
+   */
+  | { type: 'device.lost'; kind: DeviceKind; label: string; why: 'disconnected' | 'failed' };
 
 /** Sent by the OpenVidu session actor (src/openvidu/session.actor.ts). */
 export type SessionEvent =
@@ -168,7 +185,9 @@ export type SessionEvent =
 export type PublisherEvent =
   | { type: 'publisher.published'; streamId: string }
   | { type: 'publisher.failed'; error: CallError }
-  | { type: 'publisher.streamDestroyed'; reason: string };
+  | { type: 'publisher.streamDestroyed'; reason: string }
+  /** A device switch done, or a device gone (passed on to the devices actor). */
+  | Extract<DevicesEvent, { type: 'device.switched' | 'device.lost' }>;
 
 export type CallEvent = UserEvent | SessionEvent | PublisherEvent;
 
@@ -178,6 +197,8 @@ export type SessionCommand =
   | { type: 'sendChat'; text: string }
   | { type: 'publishAudio'; enabled: boolean }
   | { type: 'publishVideo'; enabled: boolean }
+  /** Open `deviceId` ('' for the default) and put its track in the published stream. */
+  | { type: 'switchDevice'; kind: DeviceKind; deviceId: string }
   | { type: 'leave' };
 
 export interface SessionActorInput {

@@ -17,6 +17,7 @@ import { busyDevice, refusedDevice } from './device-probe.ts';
 import { loadOnce } from '../load-once.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+import { createOwnDevices } from './own-devices.ts';
 import { takePreview } from './preview-handoff.ts';
 
 /** How often speech detection samples each stream's sound (openvidu-call uses 50 ms; 100 ms halves the cost). */
@@ -58,6 +59,8 @@ export function createSessionActor(media: MediaRegistry) {
       const send = (event: SessionEvent | PublisherEvent) => {
         if (!stopped) sendBack(event);
       };
+      // Switching devices and noticing one that goes away, once published (own-devices.ts).
+      const ownDevices = createOwnDevices(send);
 
       const confirmLeft = () => {
         if (leftSent) return;
@@ -74,6 +77,7 @@ export function createSessionActor(media: MediaRegistry) {
       };
 
       const releasePublisher = () => {
+        ownDevices.detach();
         if (publisher) {
           stopTracks(publisher);
           media.removeManager('self');
@@ -248,6 +252,7 @@ export function createSessionActor(media: MediaRegistry) {
             }
           });
           await session.publish(publisher);
+          ownDevices.attach(publisher);
           send({ type: 'publisher.published', streamId: publisher.stream.streamId });
         } catch (error) {
           releasePublisher();
@@ -270,10 +275,11 @@ export function createSessionActor(media: MediaRegistry) {
         // Off frees the camera (its light goes out); on opens it again with the same settings.
         if (command.type === 'publishVideo') {
           const toggled = command.enabled ? publisher?.publishVideo(true) : publisher?.publishVideo(false, true);
-          toggled?.catch((error: unknown) =>
+          toggled?.then(ownDevices.rewatch, (error: unknown) =>
             send({ type: 'session.exception', name: 'DEVICE_ERROR', message: `Your camera could not start again: ${String((error as Error)?.message ?? error)}` }),
           );
         }
+        if (command.type === 'switchDevice') void ownDevices.switchTo(command.kind, command.deviceId);
         if (command.type === 'leave') {
           leaving = true;
           // openvidu-browser emits sessionDisconnected('disconnect') inside disconnect(), which

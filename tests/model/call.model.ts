@@ -75,6 +75,19 @@ export const EVENT_FIXTURES = {
   'user.sendChat': [{ type: 'user.sendChat', text: 'Hello from Alice' }],
   'user.toggleMicrophone': [{ type: 'user.toggleMicrophone' }],
   'user.toggleCamera': [{ type: 'user.toggleCamera' }],
+  // The second fake camera and microphone (tests/support/second-devices.ts).
+  'user.selectDevice': [
+    { type: 'user.selectDevice', kind: 'camera', deviceId: 'second-fake-camera' },
+    { type: 'user.selectDevice', kind: 'microphone', deviceId: 'second-fake-microphone' },
+  ],
+  'device.switched': [
+    { type: 'device.switched', kind: 'camera', deviceId: 'second-fake-camera', label: 'Second fake camera (blue)' },
+    { type: 'device.switched', kind: 'microphone', deviceId: 'second-fake-microphone', label: 'Second fake microphone' },
+  ],
+  'device.lost': [
+    { type: 'device.lost', kind: 'camera', label: 'Second fake camera (blue)', why: 'disconnected' },
+    { type: 'device.lost', kind: 'microphone', label: 'Second fake microphone', why: 'disconnected' },
+  ],
   'session.connected': [{ type: 'session.connected', connectionId: 'con_Alice' }],
   'session.connectFailed': [
     {
