@@ -128,3 +128,23 @@ export function screenShareStatus(screen: ScreenShareSnapshot): ScreenShareStatu
   if (screen.matches('active')) return { phase: 'starting', error };
   return { phase: 'off', error: screen.matches('failed') ? error : null };
 }
+
+/** Where a device of yours is in its lifecycle (machines/devices.machine.ts). */
+export type DeviceState = 'on' | 'off' | 'switching' | 'unavailable';
+
+export interface OwnDevices {
+  microphone: DeviceState;
+  camera: DeviceState;
+  /** The device in use, once a switch said which. */
+  microphoneId: string | null;
+  cameraId: string | null;
+  /** Which device went away, and what to do. */
+  notice: string | null;
+}
+
+/** Your devices as the control bar shows them. */
+export function ownDevices(devices: DevicesSnapshot): OwnDevices {
+  const value = devices.value as { microphone: DeviceState; camera: DeviceState };
+  const { cameraId, microphoneId, notice } = devices.context;
+  return { microphone: value.microphone, camera: value.camera, microphoneId, cameraId, notice: notice?.text ?? null };
+}

@@ -156,8 +156,25 @@ export type UserEvent =
   | DevicesEvent
   | ScreenShareUserEvent;
 
-/** The person's toggles of their own devices in the call (handled by machines/devices.machine.ts). */
-export type DevicesEvent = { type: 'user.toggleMicrophone' } | { type: 'user.toggleCamera' };
+/** Which of your own devices an event is about. */
+export type DeviceKind = 'camera' | 'microphone';
+
+/**
+ * Your own devices in the call (handled by machines/devices.machine.ts): the person's toggles and
+ * choices, and what the session actor reports of them (a switch done, a device gone).
+ */
+export type DevicesEvent =
+  | { type: 'user.toggleMicrophone' }
+  | { type: 'user.toggleCamera' }
+  /** The person picked another camera or microphone in the call's menus. */
+  | { type: 'user.selectDevice'; kind: DeviceKind; deviceId: string }
+  /** The new device's track replaced the old one (Publisher.replaceTrack). */
+  | { type: 'device.switched'; kind: DeviceKind; deviceId: string; label: string }
+  /**
+   * The device stopped: unplugged (its track ended, or it left the device list), or the one
+   * picked could not start. `label` names it when the browser does.
+   */
+  | { type: 'device.lost'; kind: DeviceKind; label: string; why: 'disconnected' | 'failed' };
 
 /**
  * Sent by the OpenVidu session actor (src/openvidu/session.actor.ts) while the Session exists. How
@@ -178,7 +195,9 @@ export type SessionEvent =
   /** A remote person turned their microphone or camera on or off (streamPropertyChanged). */
   | { type: 'session.streamPropertyChanged'; streamId: string; property: 'audioActive' | 'videoActive'; value: boolean }
   /** The server unpublished our camera and microphone (forceUnpublish): we stay in the call without them. */
-  | { type: 'publisher.streamDestroyed'; reason: string };
+  | { type: 'publisher.streamDestroyed'; reason: string }
+  /** A device switch done, or a device gone (passed on to the devices actor). */
+  | Extract<DevicesEvent, { type: 'device.switched' | 'device.lost' }>;
 
 export type CallEvent = UserEvent | SessionEvent;
 
@@ -186,7 +205,9 @@ export type CallEvent = UserEvent | SessionEvent;
 export type SessionCommand =
   | { type: 'sendChat'; text: string }
   | { type: 'publishAudio'; enabled: boolean }
-  | { type: 'publishVideo'; enabled: boolean };
+  | { type: 'publishVideo'; enabled: boolean }
+  /** Open `deviceId` ('' for the default) and put its track in the published stream. */
+  | { type: 'switchDevice'; kind: DeviceKind; deviceId: string };
 
 /** The actor that holds the Session for as long as the `session` state lasts. */
 export interface SessionActorInput {

@@ -10,6 +10,7 @@ import { cameraConnectionData, nicknameFromConnectionData, readConnectionData } 
 import { busyDevice, refusedDevice } from './device-probe.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
+import { createOwnDevices } from './own-devices.ts';
 import type { OwnIdentity } from './own-identity.ts';
 import { takePreview } from './preview-handoff.ts';
 
@@ -49,10 +50,13 @@ export class CallSession {
   #latest: Promise<Publisher> | undefined;
   /** Our Publisher, shown as your own video ('self') from the moment its devices are on. */
   #publisher: Publisher | undefined;
+  /** Switching devices and noticing one that goes away, once published (own-devices.ts). */
+  readonly #ownDevices: ReturnType<typeof createOwnDevices>;
 
   constructor(nickname: string, media: MediaRegistry, identity: OwnIdentity, emit: (event: SessionEvent) => void) {
     this.#nickname = nickname;
     this.#participantId = identity.renew();
+    this.#ownDevices = createOwnDevices(emit);
     this.#media = media;
     this.#emit = emit;
     this.#ready = loadOpenVidu().then(({ OpenVidu }) => {
@@ -124,6 +128,7 @@ export class CallSession {
         if (event.reason.startsWith('forceUnpublish')) this.#emit({ type: 'publisher.streamDestroyed', reason: event.reason });
       });
       await session.publish(publisher);
+      this.#ownDevices.attach(publisher);
       return publisher.stream.streamId;
     } catch (error) {
       if (signal.aborted) throw error; // nobody is waiting for this any more
@@ -160,14 +165,17 @@ export class CallSession {
       case 'publishVideo': {
         // Off frees the camera (its light goes out); on opens it again with the same settings.
         const toggled = command.enabled ? this.#publisher?.publishVideo(true) : this.#publisher?.publishVideo(false, true);
-        toggled?.catch((error: unknown) =>
+        toggled?.then(this.#ownDevices.rewatch, (error: unknown) =>
           this.#emit({
             type: 'session.exception',
             name: 'DEVICE_ERROR',
             message: `Your camera could not start again: ${String((error as Error)?.message ?? error)}`,
           }),
         );
+        return;
       }
+      case 'switchDevice':
+        void this.#ownDevices.switchTo(command.kind, command.deviceId);
     }
   }
 
@@ -203,6 +211,7 @@ export class CallSession {
 
   /** Stops our devices, and any start of them still under way. */
   #releaseDevices(): void {
+    this.#ownDevices.detach();
     this.#latest = undefined;
     this.#warm = undefined;
     if (this.#publisher) {

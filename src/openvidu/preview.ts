@@ -6,6 +6,7 @@
 // The camera starts at once when the page is already allowed to use it (on the first visit of
 // the form only: after a call the camera stays off until you turn it on), otherwise when the
 // person asks. Refusing leaves the form usable: you can join without devices.
+import { rememberDevices, rememberedDevices, type DeviceChoice } from './device-choice.ts';
 import { handOffPreview, takePreview } from './preview-handoff.ts';
 
 export interface DeviceOption {
@@ -28,30 +29,12 @@ export interface PreviewState {
   stream: MediaStream | null;
 }
 
-const STORAGE_KEY = 'call.devices';
 /** The tutorial's camera settings, as the publisher asks for them. */
 const VIDEO = { width: 640, height: 480, frameRate: 30 };
 
-interface Remembered {
-  cameraId?: string;
-  microphoneId?: string;
-}
-
-function remembered(): Remembered {
-  try {
-    return (JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Remembered) ?? {};
-  } catch {
-    return {};
-  }
-}
-
-function remember(choice: Remembered): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...remembered(), ...choice }));
-  } catch {
-    // Private mode or storage full: the choice lasts this visit only.
-  }
-}
+type Remembered = DeviceChoice;
+const remembered = rememberedDevices;
+const remember = rememberDevices;
 
 const stopAll = (stream: MediaStream | null) => {
   for (const track of stream?.getTracks() ?? []) track.stop();
@@ -83,6 +66,7 @@ export class Preview {
   #active = false;
   #visits = 0;
   #attempt = 0;
+  #watching = false;
 
   get state(): PreviewState {
     return this.#state;
@@ -156,7 +140,7 @@ export class Preview {
     const microphoneId = stream.getAudioTracks()[0]?.getSettings().deviceId ?? '';
     remember({ cameraId, microphoneId });
     this.#set({ status: 'on', stream, cameraId, microphoneId, notice: notice ?? this.#state.notice, reason: null });
-    await this.#listDevices();
+    await this.listDevices();
   }
 
   selectCamera(deviceId: string): Promise<void> {
@@ -188,7 +172,15 @@ export class Preview {
     }
   }
 
-  async #listDevices(): Promise<void> {
+  /**
+   * Fills the device lists (names appear only once the page may use the devices), and keeps them
+   * up to date as devices come and go.
+   */
+  async listDevices(): Promise<void> {
+    if (!this.#watching && navigator.mediaDevices?.addEventListener) {
+      this.#watching = true;
+      navigator.mediaDevices.addEventListener('devicechange', () => void this.listDevices());
+    }
     const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
     const of = (kind: MediaDeviceKind, word: string) =>
       devices.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${word} ${i + 1}` }));

@@ -27,3 +27,12 @@ export function useChosenSpeaker(video: HTMLMediaElement): void {
   if (!id || !canChooseSpeaker()) return;
   (video as HTMLMediaElement & { setSinkId(id: string): Promise<void> }).setSinkId(id).catch(() => undefined);
 }
+
+/** Chooses the speaker in the call: remembered, and applied to every remote voice now playing. */
+export function applySpeaker(deviceId: string): void {
+  chooseSpeaker(deviceId);
+  if (!canChooseSpeaker()) return;
+  for (const audio of document.querySelectorAll<HTMLAudioElement>('.remote-audio audio')) {
+    (audio as HTMLMediaElement & { setSinkId(id: string): Promise<void> }).setSinkId(deviceId).catch(() => undefined);
+  }
+}

@@ -5,6 +5,7 @@
 // out), and after each step the live snapshot must match the model's.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callMachine } from '../../machines/call.machine.ts';
+import { devicesActorOf } from '../../machines/call.selectors.ts';
 import { streamActorId } from '../../machines/call.types.ts';
 import { startFakeCall } from '../unit/machines/fakes.ts';
 import {
@@ -56,6 +57,9 @@ const CAUSES = {
   'user.shareScreen': (call, e) => call.actor.send(e),
   'user.stopScreenShare': (call, e) => call.actor.send(e),
   'user.dismissScreenShareError': (call, e) => call.actor.send(e),
+  'user.selectDevice': (call, e) => call.actor.send(e),
+  'device.switched': (call, e) => call.lastSession().emit(e),
+  'device.lost': (call, e) => call.lastSession().emit(e),
   'session.streamPropertyChanged': (call, e) => call.lastSession().emit(e),
   'session.connectionCreated': (call, e) => call.lastSession().emit(e),
   'session.connectionDestroyed': (call, e) => call.lastSession().emit(e),
@@ -160,6 +164,11 @@ const STATE_CHECKS = {
 /** The last command of a kind the devices actor sent the session actor. */
 const lastCommand = (call: FakeCall, type: 'publishAudio' | 'publishVideo') =>
   call.lastSession().commands.filter((c) => c.type === type).at(-1);
+/** The last switch the devices actor asked for, of one kind. */
+const lastSwitch = (call: FakeCall, kind: 'camera' | 'microphone') =>
+  call.lastSession().commands.filter((c) => c.type === 'switchDevice' && c.kind === kind).at(-1);
+/** The devices actor's notice, as the control bar shows it. */
+const deviceNotice = (call: FakeCall) => devicesActorOf(call.actor.getSnapshot())?.getSnapshot().context.notice ?? null;
 
 /** What must hold in each state of the devices actor. Exhaustive. */
 const DEVICE_CHECKS = {
@@ -170,6 +179,12 @@ const DEVICE_CHECKS = {
   'devices.camera': (call) => expect(liveSessions(call)).toHaveLength(1),
   'devices.camera.on': (call) => expect(lastCommand(call, 'publishVideo') ?? { enabled: true }).toMatchObject({ enabled: true }),
   'devices.camera.off': (call) => expect(lastCommand(call, 'publishVideo')).toEqual({ type: 'publishVideo', enabled: false }),
+  // Switching: the session actor was asked to open another device of that kind.
+  'devices.microphone.switching': (call) => expect(lastSwitch(call, 'microphone')).toMatchObject({ type: 'switchDevice', kind: 'microphone' }),
+  'devices.camera.switching': (call) => expect(lastSwitch(call, 'camera')).toMatchObject({ type: 'switchDevice', kind: 'camera' }),
+  // Unavailable: a notice says which device went away (the last one lost, when both did).
+  'devices.microphone.unavailable': (call) => expect(deviceNotice(call)?.text).toMatch(/^Your (microphone|camera)\b.*Pick another/),
+  'devices.camera.unavailable': (call) => expect(deviceNotice(call)?.text).toMatch(/^Your (microphone|camera)\b.*Pick another/),
 } satisfies Record<DeviceStatePath, (call: FakeCall) => void>;
 
 const liveScreens = (call: FakeCall) => call.screens.filter((s) => !s.stopped);
@@ -325,6 +340,30 @@ describe('the model\'s paths on the live machine with fake OpenVidu actors', () 
       f('xstate.done.actor.leave'),
     ]);
     await runPath(toggles);
+  });
+
+  // Switching and losing devices, each region through every one of its transitions.
+  it('switches, loses and recovers the camera and the microphone', async () => {
+    const camera = { select: f('user.selectDevice', 0), switched: f('device.switched', 0), lost: f('device.lost', 0), toggle: f('user.toggleCamera') };
+    const microphone = { select: f('user.selectDevice', 1), switched: f('device.switched', 1), lost: f('device.lost', 1), toggle: f('user.toggleMicrophone') };
+    const devicePath = walkModel([
+      f('user.join'),
+      f('xstate.done.actor.fetchToken'),
+      f('xstate.done.actor.connect'),
+      f('xstate.done.actor.publish'),
+      ...[camera, microphone].flatMap((d) => [
+        d.select, d.switched, // on → switching → on
+        d.lost, // on → unavailable (unplugged)
+        d.select, d.lost, // unavailable → switching → unavailable (the picked one fails)
+        d.toggle, d.switched, // unavailable → switching (the default one) → on
+      ]),
+      // A muted microphone unplugged.
+      microphone.toggle,
+      microphone.lost,
+      f('user.leave'),
+      f('xstate.done.actor.leave'),
+    ]);
+    await runPath(devicePath);
     const reachable = new Set(covered.transitions);
     expect(allDeviceTransitions().filter((t) => !reachable.has(t))).toEqual([]);
   });

@@ -87,6 +87,19 @@ export const EVENT_FIXTURES = {
   'user.shareScreen': [{ type: 'user.shareScreen' }],
   'user.stopScreenShare': [{ type: 'user.stopScreenShare' }],
   'user.dismissScreenShareError': [{ type: 'user.dismissScreenShareError' }],
+  // The second fake camera and microphone (tests/support/second-devices.ts).
+  'user.selectDevice': [
+    { type: 'user.selectDevice', kind: 'camera', deviceId: 'second-fake-camera' },
+    { type: 'user.selectDevice', kind: 'microphone', deviceId: 'second-fake-microphone' },
+  ],
+  'device.switched': [
+    { type: 'device.switched', kind: 'camera', deviceId: 'second-fake-camera', label: 'Second fake camera (blue)' },
+    { type: 'device.switched', kind: 'microphone', deviceId: 'second-fake-microphone', label: 'Second fake microphone' },
+  ],
+  'device.lost': [
+    { type: 'device.lost', kind: 'camera', label: 'Second fake camera (blue)', why: 'disconnected' },
+    { type: 'device.lost', kind: 'microphone', label: 'Second fake microphone', why: 'disconnected' },
+  ],
   'session.connectionCreated': [{ type: 'session.connectionCreated', connection: { connectionId: BOB.connectionId, nickname: 'Bob' } }],
   'session.connectionDestroyed': [{ type: 'session.connectionDestroyed', connectionId: BOB.connectionId }],
   'session.streamCreated': [{ type: 'session.streamCreated', stream: BOB }],

@@ -101,8 +101,30 @@ export const PAGE_PATHS = {
   // The server stays away longer than the reconnection window: the page gives up by itself.
   // Meanwhile Alice's own media connection reports that it falters (ICE disconnected): the
   // reconnecting banner already says so, so no notice is added.
-  'a server gone for good while in a call: the reconnection window runs out': [
+  // First, Alice's devices (the page has a second fake camera and microphone): she picks
+  // another, it is unplugged, she picks again, a pick fails, the toggle tries the default one.
+  'your devices switched, unplugged and failing; then a server gone for good: the reconnection window runs out': [
     ...joined,
+    f('user.selectDevice', 0),
+    f('device.switched', 0),
+    f('device.lost', 0),
+    f('user.selectDevice', 0),
+    f('device.switched', 0),
+    f('user.selectDevice', 0),
+    f('device.lost', 0),
+    f('user.toggleCamera'),
+    f('device.switched', 0),
+    f('user.toggleMicrophone'),
+    f('device.lost', 1),
+    f('user.selectDevice', 1),
+    f('device.switched', 1),
+    f('device.lost', 1),
+    f('user.selectDevice', 1),
+    f('device.switched', 1),
+    f('user.selectDevice', 1),
+    f('device.lost', 1),
+    f('user.toggleMicrophone'),
+    f('device.switched', 1),
     f('session.reconnecting'),
     f('session.exception'),
     f('xstate.after.reconnectWindow.call.session.inCall.reconnecting'),
@@ -185,8 +207,8 @@ test.describe('the model\'s paths on the real page', () => {
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
     'leaving at every step of a join: connecting, publishing, with a refused camera',
-    'a server gone for good while in a call: the reconnection window runs out',
     'screen share: shared and stopped, ended by the browser, cancelled, refused, a refused token, stopped while starting, left while sharing',
+    'your devices switched, unplugged and failing; then a server gone for good: the reconnection window runs out',
   ] as const satisfies PathName[]) {
     test(name, async ({ browser }) => {
       test.setTimeout(240_000);

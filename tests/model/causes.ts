@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { join as fillAndJoin } from '../e2e/call-page.ts';
 import { testServer } from '../support/local-server.ts';
+import { endOwnTrack } from '../support/second-devices.ts';
 import type { ModelEvent, ModelEventType } from './call.model.ts';
 import { endSharedScreen } from '../support/screen-picker.ts';
 import type { ScreenPlan, ScreenShareStatePath } from './screen-share.model.ts';
@@ -88,6 +89,31 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     world.screenSettles = 'screenShare.idle';
     await click(world.alice, 'Dismiss the screen sharing message');
   },
+  // Another device from the control bar's menu (the page has the second fake devices, see
+  // world.ts). When the path has the switch fail, that device is unplugged first, quietly: the
+  // menu still lists it, and opening it fails, as when a device goes between listing and picking.
+  'user.selectDevice': async (world, event, next) => {
+    const menu = world.alice.getByRole('combobox', { name: event.kind === 'camera' ? 'Choose camera' : 'Choose microphone' });
+    const current = await menu.inputValue();
+    const options = await menu.locator('option').evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
+    // The fixture's device when it is not the one in use, otherwise any other.
+    const wanted = current !== event.deviceId && options.includes(event.deviceId) ? event.deviceId : options.find((o) => o !== current);
+    if (!wanted) throw new Error(`No other ${event.kind} to pick`);
+    if (next?.type === 'device.lost') {
+      const kind = event.kind;
+      const unplugged = await world.alice.evaluate(
+        ([k, id]) => {
+          const second = (window as unknown as { secondDevices: { unplug(kind: string, o: { quiet: boolean }): void } }).secondDevices;
+          if (id !== (k === 'camera' ? 'second-fake-camera' : 'second-fake-microphone')) return false;
+          second.unplug(k, { quiet: true });
+          return true;
+        },
+        [kind, wanted] as const,
+      );
+      if (!unplugged) throw new Error(`The ${kind} to pick is not a second fake device, so it cannot be made to fail`);
+    }
+    await menu.selectOption(wanted);
+  },
   'user.sendChat': async (world, event) => {
     await world.alice.getByRole('textbox', { name: 'Message' }).fill(event.text);
     await click(world.alice, 'Send');
@@ -158,6 +184,14 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     await testServer.notify(await ownConnection(world), 'speechToTextDisconnected', { message: event.message });
   },
 
+  'device.switched': byItself,
+  // The device in use stops, as an unplugged one does (its track ends); after a pick, the
+  // picked device failed by itself (see user.selectDevice).
+  'device.lost': async (world, event) => {
+    if (world.path.events[world.step - 1]?.type === 'user.selectDevice') return;
+    const ended = await world.alice.evaluate(endOwnTrack, (event.kind === 'camera' ? 'video' : 'audio') as 'video' | 'audio');
+    if (!ended) throw new Error(`Alice has no live ${event.kind} track to end`);
+  },
   // The server unpublishes Alice's camera (REST forceUnpublish).
   'publisher.streamDestroyed': async (world) => {
     const streamId = (await world.lastSnapshot())?.context.ownStreamId;

@@ -12,9 +12,13 @@ export const DEVICE_STATES = {
   'devices.microphone': 'your microphone',
   'devices.microphone.on': 'published (publishAudio true)',
   'devices.microphone.off': 'muted (publishAudio false)',
+  'devices.microphone.switching': 'another microphone opening (replaceTrack)',
+  'devices.microphone.unavailable': 'unplugged, or the one picked could not start',
   'devices.camera': 'your camera',
   'devices.camera.on': 'published (publishVideo true)',
   'devices.camera.off': 'off and released (publishVideo(false, true))',
+  'devices.camera.switching': 'another camera opening, the old one stopped first (replaceTrack)',
+  'devices.camera.unavailable': 'unplugged, or the one picked could not start',
 } as const;
 
 export type DeviceStatePath = keyof typeof DEVICE_STATES;

@@ -26,6 +26,9 @@ const ARRIVES_BY_ITSELF = new Set<ModelEventType>([
   'xstate.done.actor.publish',
   'xstate.error.actor.publish',
   'xstate.done.actor.leave',
+  'device.switched',
+  // After a pick, the picked device failing is its answer (see causes.ts).
+  'device.lost',
   'xstate.after.stepTimeout.call.fetchingToken',
   'xstate.after.stepTimeout.call.session.connecting',
   'xstate.after.reconnectWindow.call.session.inCall.reconnecting',
@@ -142,11 +145,16 @@ export async function runPagePath(
         for (const key of live.devicesTaken) result.transitions.add(key);
         for (const devicePath of live.devices as DeviceStatePath[]) {
           const shows = DEVICE_PAGE_STATES[devicePath];
+          // A switch is answered by itself (device.switched or device.lost): it may show only briefly.
           await expect
-            .poll(async () => shows((await views(world.alice)).at(-1) as PageView), {
-              message: `${where}: the page does not show ${devicePath}`,
-              timeout: 15_000,
-            })
+            .poll(
+              async () => {
+                const all = await views(world.alice);
+                const candidates = brief ? all.slice(Math.max(0, causeStart - 1)) : all.slice(-1);
+                return candidates.some((v) => shows(v as PageView));
+              },
+              { message: `${where}: the page does not show ${devicePath}`, timeout: 15_000 },
+            )
             .toBe(true);
           result.states.add(devicePath);
         }

@@ -59,14 +59,23 @@ export const PAGE_STATES = {
   },
 } satisfies Record<StatePath, PageStateCheck>;
 
-/** What the page shows in each state of the devices actor: the buttons' aria-pressed. */
+/**
+ * What the page shows in each state of the devices actor: the buttons' aria-pressed and state,
+ * and, for a device gone, the notice that says so.
+ */
 export const DEVICE_PAGE_STATES: Record<DeviceStatePath, (view: PageView) => boolean> = {
   'devices.microphone': (v) => v.microphone !== '',
-  'devices.microphone.on': (v) => v.microphone === 'true',
-  'devices.microphone.off': (v) => v.microphone === 'false',
+  'devices.microphone.on': (v) => v.microphone === 'true' && v.microphoneState === 'on',
+  'devices.microphone.off': (v) => v.microphone === 'false' && v.microphoneState === 'off',
+  'devices.microphone.switching': (v) => v.microphone === 'false' && v.microphoneState === 'switching',
+  'devices.microphone.unavailable': (v) =>
+    v.microphone === 'false' && v.microphoneState === 'unavailable' && /^Your (microphone|camera)\b.*Pick another/.test(v.deviceNotice),
   'devices.camera': (v) => v.camera !== '',
-  'devices.camera.on': (v) => v.camera === 'true',
-  'devices.camera.off': (v) => v.camera === 'false',
+  'devices.camera.on': (v) => v.camera === 'true' && v.cameraState === 'on',
+  'devices.camera.off': (v) => v.camera === 'false' && v.cameraState === 'off',
+  'devices.camera.switching': (v) => v.camera === 'false' && v.cameraState === 'switching',
+  'devices.camera.unavailable': (v) =>
+    v.camera === 'false' && v.cameraState === 'unavailable' && /^Your (microphone|camera)\b.*Pick another/.test(v.deviceNotice),
 };
 
 /**

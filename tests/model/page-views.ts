@@ -19,6 +19,10 @@ export interface PageView {
   /** aria-pressed of your Microphone and Camera buttons ('' when there are none). */
   microphone: string;
   camera: string;
+  /** The devices actor's state each button shows (data-state), and the notice of a device gone. */
+  microphoneState: string;
+  cameraState: string;
+  deviceNotice: string;
   /** Remote tiles with a muted-microphone mark, and with a name card instead of video. */
   mutedMarks: number;
   nameCards: number;
@@ -50,6 +54,9 @@ export function recordViews(): void {
     main: text('.stage .video-tile.main .nickname'),
     microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
     camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
+    microphoneState: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('data-state') ?? '',
+    cameraState: document.querySelector('.controls button[title*="camera"]')?.getAttribute('data-state') ?? '',
+    deviceNotice: text('.device-notice'),
     mutedMarks: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .muted-mark').length,
     nameCards: document.querySelectorAll('.tiles .video-tile:not([data-media-key="self"]) .name-card').length,
     screenShare: document.querySelector('.screen-share button[aria-pressed]')?.getAttribute('aria-pressed') ?? '',

@@ -4,6 +4,7 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { callPageUrl, countPeerConnections } from '../e2e/call-page.ts';
 import { testServer, type TokenAnswer } from '../support/local-server.ts';
+import { secondDevices } from '../support/second-devices.ts';
 import { replay, type CallSnapshot, type ModelEvent, type ModelPath } from './call.model.ts';
 import { callActorEvents, received, stubInspector } from './inspector-stub.ts';
 import { recordViews } from './page-views.ts';
@@ -45,6 +46,7 @@ export class World {
     await this.aliceContext.addInitScript(recordViews);
     await this.aliceContext.addInitScript(countPeerConnections);
     await this.aliceContext.addInitScript(controllableScreenPicker);
+    await this.aliceContext.addInitScript(secondDevices);
     // Every token request waits at the server until the path says how the server answers it
     // (server/http/token-holds.ts): the page's request really reaches the server, which holds it.
     await testServer.holdTokenRequests(this.session, true);
