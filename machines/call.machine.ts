@@ -7,6 +7,7 @@
 // the server ends the call) stops that actor, and stopping it disconnects. Nothing can be orphaned.
 import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { closeChat, emptyChat, openChat, receiveChat, setSpeaking } from './call.chat.ts';
+import { forgetSpeaker, noteActiveSpeaker, pin, setLayout } from './call.layout.ts';
 import {
   chatMessageProblem,
   CONNECTION_UNSTABLE_NOTICE,
@@ -105,12 +106,14 @@ export const callMachine = setup({
         return [...context.participants, { connectionId: connection.connectionId, nickname: connection.nickname }];
       },
     }),
-    removeParticipant: assign({
-      participants: ({ context, event }) =>
-        event.type === 'session.connectionDestroyed'
-          ? context.participants.filter((p) => p.connectionId !== event.connectionId)
-          : context.participants,
-    }),
+    removeParticipant: assign(({ context, event }) =>
+      event.type === 'session.connectionDestroyed'
+        ? {
+            participants: context.participants.filter((p) => p.connectionId !== event.connectionId),
+            activeSpeaker: forgetSpeaker(context.activeSpeaker, event.connectionId),
+          }
+        : {},
+    ),
     receiveChatMessage: assign({
       chat: ({ context, event }) =>
         event.type === 'session.chatReceived' ? receiveChat(context.chat, event.message, context.connectionId) : context.chat,
@@ -120,10 +123,14 @@ export const callMachine = setup({
     ),
     openChat: assign({ chat: ({ context }) => openChat(context.chat) }),
     closeChat: assign({ chat: ({ context }) => closeChat(context.chat) }),
-    noteSpeaking: assign({
-      speaking: ({ context, event }) =>
-        event.type === 'session.speakingChanged' ? setSpeaking(context.speaking, event.connectionId, event.speaking) : context.speaking,
-    }),
+    noteSpeaking: assign(({ context, event }) =>
+      event.type === 'session.speakingChanged'
+        ? {
+            speaking: setSpeaking(context.speaking, event.connectionId, event.speaking),
+            activeSpeaker: noteActiveSpeaker(context, event.connectionId, event.speaking),
+          }
+        : {},
+    ),
     // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
     // a state. The id is derived from the stream id so the stream can be found again.
     addRemoteStream: enqueueActions(({ context, event, enqueue }) => {
@@ -139,7 +146,7 @@ export const callMachine = setup({
       enqueue.stopChild(streamActorId(event.streamId));
       enqueue.assign({
         remoteStreams: context.remoteStreams.filter((s) => s.streamId !== event.streamId),
-        // The person shown large left: fall back to your own video (the tutorial froze here).
+        // The person pinned left: the large video follows the speaker again (the tutorial froze here).
         mainStreamId: context.mainStreamId === event.streamId ? null : context.mainStreamId,
       });
     }),
@@ -152,6 +159,7 @@ export const callMachine = setup({
         connectionId: null,
         ownStreamId: null,
         mainStreamId: null,
+        activeSpeaker: null,
         chat: emptyChat(),
         speaking: [],
       });
@@ -178,13 +186,9 @@ export const callMachine = setup({
         return context.remoteStreams.map((s) => (s.streamId === streamId ? { ...s, [property]: value } : s));
       },
     }),
-    selectMain: assign({
-      mainStreamId: ({ context, event }) => {
-        if (event.type !== 'user.selectMain') return context.mainStreamId;
-        const { streamId } = event;
-        if (streamId === null || streamId === context.ownStreamId) return null;
-        return context.remoteStreams.some((s) => s.streamId === streamId) ? streamId : context.mainStreamId;
-      },
+    selectMain: assign(({ context, event }) => (event.type === 'user.selectMain' ? pin(context, event.streamId) : {})),
+    setLayout: assign({
+      layout: ({ context, event }) => (event.type === 'user.setLayout' ? setLayout(context.layout, event.layout) : context.layout),
     }),
     dropFailedDevice: assign({
       media: ({ context }) => {
@@ -212,7 +216,9 @@ export const callMachine = setup({
     ownStreamId: null,
     participants: [],
     remoteStreams: [],
+    layout: 'speaker',
     mainStreamId: null,
+    activeSpeaker: null,
     chat: emptyChat(),
     speaking: [],
     error: null,
@@ -368,6 +374,7 @@ export const callMachine = setup({
             'user.toggleCamera': { actions: 'forwardToDevices' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
+            'user.setLayout': { actions: 'setLayout' },
             'user.dismissNotice': { actions: assign({ notice: null }) },
             // Only in the call: the session actor can send signals once connected.
             'user.sendChat': { guard: 'chatMessageIsValid', actions: 'sendChatMessage' },
@@ -375,6 +382,8 @@ export const callMachine = setup({
             'publisher.streamDestroyed': {
               actions: assign({
                 ownStreamId: null,
+                // Your own video, if pinned, is gone: the large video follows the speaker again.
+                mainStreamId: ({ context }) => (context.mainStreamId === context.ownStreamId ? null : context.mainStreamId),
                 notice: 'The server stopped publishing your camera and microphone.',
               }),
             },

@@ -2,7 +2,7 @@
 // and the words for each step live beside the machine they describe.
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
-import { streamActorId, type ParticipantInfo } from './call.types.ts';
+import { streamActorId, type Layout, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
 import type { devicesMachine } from './devices.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
 
@@ -51,17 +51,33 @@ export function streamActorOf(snapshot: CallSnapshot, streamId: string): StreamA
 }
 
 /**
- * The stream shown large: the one picked, else your own, else (if you publish nothing) the first
- * remote one. `'self'` stands for your own camera.
+ * The stream shown large in the speaker view: the one pinned (yours or a remote one), else a shared
+ * screen, else the active speaker's, else the first remote one, else your own. A remote person is
+ * large by default, not your own camera. `'self'` stands for your own camera.
  */
-export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string } | null {
-  const { mainStreamId, ownStreamId, remoteStreams, nickname } = snapshot.context;
-  const picked = mainStreamId ? remoteStreams.find((s) => s.streamId === mainStreamId) : undefined;
-  if (picked) return { key: picked.streamId, nickname: picked.nickname };
-  if (ownStreamId) return { key: 'self', nickname };
-  const first = remoteStreams[0];
-  return first ? { key: first.streamId, nickname: first.nickname } : null;
+export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string; pinned: boolean } | null {
+  const { mainStreamId, ownStreamId, remoteStreams, nickname, activeSpeaker } = snapshot.context;
+  const remote = (s: RemoteStreamInfo | undefined, pinned = false) => (s ? { key: s.streamId, nickname: s.nickname, pinned } : null);
+  if (mainStreamId !== null && mainStreamId === ownStreamId) return { key: 'self', nickname, pinned: true };
+  return (
+    remote(remoteStreams.find((s) => s.streamId === mainStreamId), true) ??
+    remote(sharedScreenOf(remoteStreams)) ??
+    remote(remoteStreams.find((s) => s.connectionId === activeSpeaker)) ??
+    remote(remoteStreams[0]) ??
+    (ownStreamId ? { key: 'self', nickname, pinned: false } : null)
+  );
 }
+
+/**
+ * The hook for screen sharing: a remote shared screen is large unless something is pinned. Until
+ * streams say what they carry, there is none.
+ */
+export function sharedScreenOf(_remoteStreams: readonly RemoteStreamInfo[]): RemoteStreamInfo | undefined {
+  return undefined;
+}
+
+/** Grid or speaker view. */
+export const layoutOf = (snapshot: CallSnapshot): Layout => snapshot.context.layout;
 
 /** Everyone else in the call who publishes nothing: they get a name card instead of a video. */
 export function participantsWithoutStreams(snapshot: CallSnapshot): ParticipantInfo[] {

@@ -37,10 +37,17 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     else await click(world.alice, 'Try again');
   },
   'user.dismiss': (world) => click(world.alice, 'Back'),
+  // A click on a tile pins it; a click on the pinned tile unpins.
   'user.selectMain': async (world, event) => {
-    const who = event.streamId ? 'Bob' : 'Alice';
-    await click(world.alice, `Show ${who} as the main video`);
+    let streamId = event.streamId;
+    if (streamId === null) {
+      streamId = (await world.lastSnapshot())?.context.mainStreamId ?? null;
+      if (!streamId) throw new Error('Nothing is pinned to unpin');
+    }
+    const own = (await world.lastSnapshot())?.context.ownStreamId;
+    await click(world.alice, `Show ${streamId === own ? 'Alice' : 'Bob'} as the main video`);
   },
+  'user.setLayout': (world, event) => click(world.alice, event.layout === 'grid' ? 'Grid' : 'Speaker'),
   'user.continueWithoutDevice': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: /^Join without/ }).click(),
   'user.retryPublish': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: 'Try again' }).click(),
   'user.dismissNotice': (world) => click(world.alice, 'Dismiss'),
