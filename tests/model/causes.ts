@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test';
 import { join as fillAndJoin } from '../e2e/call-page.ts';
 import { testServer } from '../support/local-server.ts';
-import type { ModelEvent, ModelEventType } from './call.model.ts';
+import { BOB, type ModelEvent, type ModelEventType } from './call.model.ts';
 import type { World } from './world.ts';
 
 export type Cause<T extends ModelEventType> = (world: World, event: Extract<ModelEvent, { type: T }>, next: ModelEvent | undefined) => Promise<void>;
@@ -38,14 +38,15 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
   },
   'user.dismiss': (world) => click(world.alice, 'Back'),
   // A click on a tile pins it; a click on the pinned tile unpins.
+  // The fixtures name Bob's stream or Alice's own (the page's ids differ); null: the pinned one.
   'user.selectMain': async (world, event) => {
-    let streamId = event.streamId;
-    if (streamId === null) {
-      streamId = (await world.lastSnapshot())?.context.mainStreamId ?? null;
-      if (!streamId) throw new Error('Nothing is pinned to unpin');
+    let who = event.streamId === BOB.streamId ? 'Bob' : 'Alice';
+    if (event.streamId === null) {
+      const context = (await world.lastSnapshot())?.context;
+      if (!context?.mainStreamId) throw new Error('Nothing is pinned to unpin');
+      who = context.mainStreamId === context.ownStreamId ? 'Alice' : 'Bob';
     }
-    const own = (await world.lastSnapshot())?.context.ownStreamId;
-    await click(world.alice, `Show ${streamId === own ? 'Alice' : 'Bob'} as the main video`);
+    await click(world.alice, `Show ${who} as the main video`);
   },
   'user.setLayout': (world, event) => click(world.alice, event.layout === 'grid' ? 'Grid' : 'Speaker'),
   'user.continueWithoutDevice': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: /^Join without/ }).click(),
