@@ -4,6 +4,7 @@
 import { assertEvent, assign, enqueueActions, sendTo } from 'xstate';
 import { closeChat, emptyChat, openChat, receiveChat, setSpeaking } from './call.chat.ts';
 import { exceptionNotice } from './call.errors.ts';
+import { forgetSpeaker, noteActiveSpeaker, pin, setLayout } from './call.layout.ts';
 import { joiningSetup } from './call.joining.ts';
 import { streamActorId, type SessionCommand } from './call.types.ts';
 
@@ -25,7 +26,10 @@ export const inSessionSetup = joiningSetup.extend({
     }),
     removeParticipant: assign(({ context, event }) => {
       assertEvent(event, 'session.connectionDestroyed');
-      return { participants: context.participants.filter((p) => p.connectionId !== event.connectionId) };
+      return {
+        participants: context.participants.filter((p) => p.connectionId !== event.connectionId),
+        activeSpeaker: forgetSpeaker(context.activeSpeaker, event.connectionId),
+      };
     }),
     receiveChatMessage: assign(({ context, event }) => {
       assertEvent(event, 'session.chatReceived');
@@ -39,7 +43,10 @@ export const inSessionSetup = joiningSetup.extend({
     closeChat: assign({ chat: ({ context }) => closeChat(context.chat) }),
     noteSpeaking: assign(({ context, event }) => {
       assertEvent(event, 'session.speakingChanged');
-      return { speaking: setSpeaking(context.speaking, event.connectionId, event.speaking) };
+      return {
+        speaking: setSpeaking(context.speaking, event.connectionId, event.speaking),
+        activeSpeaker: noteActiveSpeaker(context, event.connectionId, event.speaking),
+      };
     }),
     // Spawned, not invoked: a stream's life is bounded by streamCreated / streamDestroyed, not by
     // a state. The id is derived from the stream id so the stream can be found again.
@@ -48,11 +55,8 @@ export const inSessionSetup = joiningSetup.extend({
       const { stream } = event;
       if (context.remoteStreams.some((s) => s.streamId === stream.streamId)) return;
       enqueue.spawnChild('stream', { id: streamActorId(stream.streamId), input: stream });
-      enqueue.assign({
-        remoteStreams: [...context.remoteStreams, stream],
-        // A shared screen is shown large, unless the person picked a video by hand.
-        mainStreamId: stream.screen && context.mainStreamId === null ? stream.streamId : context.mainStreamId,
-      });
+      // A shared screen is shown large unless something is pinned (call.selectors.ts mainVideoOf).
+      enqueue.assign({ remoteStreams: [...context.remoteStreams, stream] });
     }),
     removeRemoteStream: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'session.streamDestroyed');
@@ -60,7 +64,7 @@ export const inSessionSetup = joiningSetup.extend({
       enqueue.stopChild(streamActorId(event.streamId));
       enqueue.assign({
         remoteStreams: context.remoteStreams.filter((s) => s.streamId !== event.streamId),
-        // The person shown large left: fall back to your own video (the tutorial froze here).
+        // The person pinned left: the large video follows the speaker again (the tutorial froze here).
         mainStreamId: context.mainStreamId === event.streamId ? null : context.mainStreamId,
       });
     }),
@@ -70,11 +74,14 @@ export const inSessionSetup = joiningSetup.extend({
       const { streamId, property, value } = event;
       return { remoteStreams: context.remoteStreams.map((s) => (s.streamId === streamId ? { ...s, [property]: value } : s)) };
     }),
+    // A click on a tile pins it; on the pinned one, unpins (machines/call.layout.ts).
     selectMain: assign(({ context, event }) => {
       assertEvent(event, 'user.selectMain');
-      const { streamId } = event;
-      if (streamId === null || streamId === context.ownStreamId) return { mainStreamId: null };
-      return context.remoteStreams.some((s) => s.streamId === streamId) ? { mainStreamId: streamId } : {};
+      return pin(context, event.streamId);
+    }),
+    setLayout: assign(({ context, event }) => {
+      assertEvent(event, 'user.setLayout');
+      return { layout: setLayout(context.layout, event.layout) };
     }),
     // An exception about a remote stream belongs to that stream's actor; any other is shown as a
     // notice (unless `quiet`: while reconnecting, the banner already says the connection is
@@ -101,6 +108,7 @@ export const inSessionSetup = joiningSetup.extend({
         connectionId: null,
         ownStreamId: null,
         mainStreamId: null,
+        activeSpeaker: null,
         chat: emptyChat(),
         speaking: [],
       });

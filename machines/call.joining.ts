@@ -53,7 +53,11 @@ export const joiningSetup = callSetup.extend({
       notice: context.notice === params.notice ? null : context.notice,
     })),
     rememberConnection: assign((_, params: { connectionId: string }) => ({ connectionId: params.connectionId })),
-    rememberOwnStream: assign((_, params: { streamId: string | null }) => ({ ownStreamId: params.streamId })),
+    // Losing our stream also unpins it, if it was pinned: the large video follows the speaker again.
+    rememberOwnStream: assign(({ context }, params: { streamId: string | null }) => ({
+      ownStreamId: params.streamId,
+      mainStreamId: params.streamId === null && context.mainStreamId === context.ownStreamId ? null : context.mainStreamId,
+    })),
     // "Join without it": publish only what did not fail.
     dropFailedDevice: assign({
       media: ({ context }) => {

@@ -33,7 +33,9 @@ export const callMachine = inSessionSetup.createMachine({
     ownStreamId: null,
     participants: [],
     remoteStreams: [],
+    layout: 'speaker',
     mainStreamId: null,
+    activeSpeaker: null,
     chat: emptyChat(),
     speaking: [],
     error: null,
@@ -179,6 +181,7 @@ export const callMachine = inSessionSetup.createMachine({
             'device.lost': { actions: 'forwardToDevices' },
             'user.leave': 'leaving',
             'user.selectMain': { actions: 'selectMain' },
+            'user.setLayout': { actions: 'setLayout' },
             'user.dismissNotice': { actions: 'dismissNotice' },
             // Only in the call: the Session can send signals once connected.
             'user.sendChat': { guard: 'chatMessageIsValid', actions: 'sendChatMessage' },

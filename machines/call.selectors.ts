@@ -2,7 +2,7 @@
 // and the words for each step live beside the machine they describe.
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
-import { streamActorId, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
+import { streamActorId, type Layout, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
 import type { devicesMachine } from './devices.machine.ts';
 import type { ScreenShareMachine } from './screen-share.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
@@ -54,17 +54,31 @@ export function streamActorOf(snapshot: CallSnapshot, streamId: string): StreamA
 }
 
 /**
- * The stream shown large: the one picked, else your own, else (if you publish nothing) the first
- * remote one. `'self'` stands for your own camera.
+ * The stream shown large in the speaker view: the one pinned (yours or a remote one), else a shared
+ * screen, else the active speaker's, else the first remote one, else your own. A remote person is
+ * large by default, not your own camera. `'self'` stands for your own camera.
  */
-export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string; screen: boolean } | null {
-  const { mainStreamId, ownStreamId, remoteStreams, nickname } = snapshot.context;
-  const picked = mainStreamId ? remoteStreams.find((s) => s.streamId === mainStreamId) : undefined;
-  if (picked) return { key: picked.streamId, nickname: picked.nickname, screen: picked.screen === true };
-  if (ownStreamId) return { key: 'self', nickname, screen: false };
-  const first = remoteStreams[0];
-  return first ? { key: first.streamId, nickname: first.nickname, screen: first.screen === true } : null;
+export function mainVideoOf(snapshot: CallSnapshot): { key: 'self' | string; nickname: string; pinned: boolean; screen: boolean } | null {
+  const { mainStreamId, ownStreamId, remoteStreams, nickname, activeSpeaker } = snapshot.context;
+  const remote = (s: RemoteStreamInfo | undefined, pinned = false) =>
+    s ? { key: s.streamId, nickname: s.nickname, pinned, screen: s.screen === true } : null;
+  if (mainStreamId !== null && mainStreamId === ownStreamId) return { key: 'self', nickname, pinned: true, screen: false };
+  return (
+    remote(remoteStreams.find((s) => s.streamId === mainStreamId), true) ??
+    remote(sharedScreenOf(remoteStreams)) ??
+    remote(remoteStreams.find((s) => s.connectionId === activeSpeaker)) ??
+    remote(remoteStreams[0]) ??
+    (ownStreamId ? { key: 'self', nickname, pinned: false, screen: false } : null)
+  );
 }
+
+/** The latest screen someone shares: large unless something is pinned. */
+export function sharedScreenOf(remoteStreams: readonly RemoteStreamInfo[]): RemoteStreamInfo | undefined {
+  return [...remoteStreams].reverse().find((s) => s.screen === true);
+}
+
+/** Grid or speaker view. */
+export const layoutOf = (snapshot: CallSnapshot): Layout => snapshot.context.layout;
 
 /**
  * The remote streams in tile order: arrival order, but a shared screen right after the camera of

@@ -4,6 +4,9 @@
 // inspector and the graph tools can serialise every snapshot.
 import type { ScreenShareUserEvent } from './screen-share.types.ts';
 
+/** Grid: every tile the same size. Speaker: one video large, everyone in a strip. */
+export type Layout = 'grid' | 'speaker';
+
 /** What a person chose on the join form. */
 export interface JoinRequest {
   sessionName: string;
@@ -128,8 +131,15 @@ export interface CallContext {
   participants: ParticipantInfo[];
   /** Remote streams in arrival order; each has a stream actor `stream:<streamId>`. */
   remoteStreams: RemoteStreamInfo[];
-  /** The stream shown large. `null` means your own video (or, if you publish none, the first remote). */
+  /** Grid (every tile the same size) or speaker (one video large, everyone in a strip). */
+  layout: Layout;
+  /**
+   * The stream the person pinned (your own or a remote one): shown large whoever speaks. `null`:
+   * nothing pinned, the large video follows the active speaker (machines/call.layout.ts).
+   */
   mainStreamId: string | null;
+  /** The remote person (connection id) who most recently started speaking, while in the call. */
+  activeSpeaker: string | null;
   chat: ChatState;
   /** Connection ids of those speaking now (ours included), from the library's speech detection. */
   speaking: string[];
@@ -146,7 +156,9 @@ export type UserEvent =
   | { type: 'user.leave' }
   | { type: 'user.retry' }
   | { type: 'user.dismiss' }
+  /** A click on a tile pins it (a click on the pinned one, or `null`, unpins). */
   | { type: 'user.selectMain'; streamId: string | null }
+  | { type: 'user.setLayout'; layout: Layout }
   | { type: 'user.continueWithoutDevice' }
   | { type: 'user.retryPublish' }
   | { type: 'user.dismissNotice' }

@@ -28,8 +28,8 @@ test('two then three participants see and hear each other, pick the main video, 
       await expect(remoteTiles(page)).toHaveCount(1);
       await expectDecodingFrames(tileOf(page, other));
       await expectHearing(page, other);
-      // Your own video is the main one by default.
-      await expect(mainVideo(page).locator('.nickname')).toHaveText(page === alice ? 'Alice' : 'Bob');
+      // The other person is the main video by default, not your own camera.
+      await expect(mainVideo(page).locator('.nickname')).toHaveText(page === alice ? 'Bob' : 'Alice');
     }
   });
 
@@ -51,14 +51,14 @@ test('two then three participants see and hear each other, pick the main video, 
     await expectDecodingFrames(mainVideo(alice));
   });
 
-  await test.step('Carol leaves: her tile goes for the others and Alice\'s main video falls back to her own', async () => {
+  await test.step('Carol leaves: her tile goes for the others and Alice\'s main video falls back to the one other person', async () => {
     await leave(carol);
     await expect.poll(() => openPeerConnections(carol)).toBe(0);
     for (const page of [alice, bob]) {
       await expect(tileOf(page, 'Carol')).toHaveCount(0);
       await expect(remoteTiles(page)).toHaveCount(1);
     }
-    await expect(mainVideo(alice).locator('.nickname')).toHaveText('Alice');
+    await expect(mainVideo(alice).locator('.nickname')).toHaveText('Bob');
     await expectDecodingFrames(mainVideo(alice));
   });
 

@@ -45,7 +45,8 @@ test('share a screen: the other person sees it large and decodes it; stop, end b
     const screen = screenTileOf(bob, 'Alice');
     await expect(screen).toHaveCount(1, { timeout: 30_000 });
     await expect(screen.locator('figcaption')).toContainText('Alice (screen)');
-    await expect(bob.getByRole('button', { name: "Show Alice's screen as the main video" })).toHaveAttribute('aria-pressed', 'true');
+    // Large because it is a screen, not because Bob pinned it: its tile is not pressed.
+    await expect(bob.getByRole('button', { name: "Show Alice's screen as the main video" })).toHaveAttribute('aria-pressed', 'false');
     await expect(mainVideo(bob)).toHaveAttribute('data-screen', 'true');
     await expect(mainVideo(bob).locator('.nickname')).toHaveText('Alice');
     await expectDecodingFrames(mainVideo(bob));

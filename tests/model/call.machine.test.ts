@@ -46,6 +46,7 @@ const CAUSES = {
   'user.retry': (call, e) => call.actor.send(e),
   'user.dismiss': (call, e) => call.actor.send(e),
   'user.selectMain': (call, e) => call.actor.send(e),
+  'user.setLayout': (call, e) => call.actor.send(e),
   'user.continueWithoutDevice': (call, e) => call.actor.send(e),
   'user.retryPublish': (call, e) => call.actor.send(e),
   'user.dismissNotice': (call, e) => call.actor.send(e),

@@ -49,6 +49,8 @@ type EventOf<T extends ModelEventType> = Extract<ModelEvent, { type: T }>;
 
 /** A fixed token: the model never needs two, and the inspector tests look for this shape. */
 export const MODEL_TOKEN = 'ws://localhost:4443?sessionId=SessionA&token=tok_ModelToken';
+/** Alice's own stream, as the server names it when she publishes. */
+export const ALICE_STREAM = 'str_CAM_Alice_con_Alice';
 export const BOB: RemoteStreamInfo = {
   streamId: 'str_CAM_Bob_con_Bob',
   connectionId: 'con_Bob',
@@ -72,9 +74,15 @@ export const EVENT_FIXTURES = {
   'user.leave': [{ type: 'user.leave' }],
   'user.retry': [{ type: 'user.retry' }],
   'user.dismiss': [{ type: 'user.dismiss' }],
+  // Pin Bob, unpin (a click on the pinned tile), pin your own video.
   'user.selectMain': [
     { type: 'user.selectMain', streamId: BOB.streamId },
     { type: 'user.selectMain', streamId: null },
+    { type: 'user.selectMain', streamId: ALICE_STREAM },
+  ],
+  'user.setLayout': [
+    { type: 'user.setLayout', layout: 'grid' },
+    { type: 'user.setLayout', layout: 'speaker' },
   ],
   'user.continueWithoutDevice': [{ type: 'user.continueWithoutDevice' }],
   'user.retryPublish': [{ type: 'user.retryPublish' }],
@@ -321,7 +329,9 @@ export function replay(events: readonly AnyEventObject[]) {
  * What of a snapshot can change what happens next, or what a person sees: the state, and the
  * context reduced to what the guards, actions and views read. The chat and who is speaking are
  * left out: no guard reads them, so they would only multiply the graph (their transitions are
- * still covered, and the unit tests check what they do). Names and messages come only
+ * still covered, and the unit tests check what they do). So are the layout (grid or speaker) and
+ * the active speaker: no guard reads them either, and the layout would double every state of the
+ * call (the page paths still check the layout the page shows against the model's context). Names and messages come only
  * from fixtures, so they add nothing; this projection is what keeps the graph small (and
  * finite even if the context grew a counter), never a cut-off.
  */

@@ -20,7 +20,7 @@ const left: ModelEvent[] = [f('user.leave'), f('xstate.done.actor.leave')];
 export const PAGE_PATHS = {
   // The socket is dropped last, once no media flows: reconnecting with live peer connections
   // on a loaded machine may add real ICE warnings (as notices) the path did not ask for.
-  'a call with another person: tiles, speaking, chat, main video, notices, a forced unpublish, a dropped socket, leave': [
+  'a call with another person: tiles, speaking, chat, main video and layout, notices, a forced unpublish, a dropped socket, leave': [
     ...joined,
     f('session.connectionCreated'),
     f('session.streamCreated'),
@@ -37,7 +37,16 @@ export const PAGE_PATHS = {
     f('user.toggleCamera'),
     f('user.toggleMicrophone'),
     f('user.toggleCamera'),
+    // Bob is large by default; Alice pins Bob, then herself, unpins, looks at the grid (a click
+    // there pins Bob and opens the speaker view), and goes back to the speaker view.
     f('user.selectMain', 0),
+    f('user.selectMain', 2),
+    f('user.selectMain', 1),
+    f('user.setLayout', 0),
+    f('user.selectMain', 0),
+    f('user.setLayout', 0),
+    f('user.selectMain', 1),
+    f('user.setLayout', 1),
     f('session.exception'),
     f('user.dismissNotice'),
     f('session.streamDestroyed'),
@@ -203,7 +212,7 @@ const step = <T>(title: string, body: () => Promise<T>) => test.step(title, body
 
 test.describe('the model\'s paths on the real page', () => {
   for (const name of [
-    'a call with another person: tiles, speaking, chat, main video, notices, a forced unpublish, a dropped socket, leave',
+    'a call with another person: tiles, speaking, chat, main video and layout, notices, a forced unpublish, a dropped socket, leave',
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',
     'leaving at every step of a join: connecting, publishing, with a refused camera',

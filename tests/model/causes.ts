@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { join as fillAndJoin } from '../e2e/call-page.ts';
 import { testServer } from '../support/local-server.ts';
 import { endOwnTrack } from '../support/second-devices.ts';
-import type { ModelEvent, ModelEventType } from './call.model.ts';
+import { BOB, type ModelEvent, type ModelEventType } from './call.model.ts';
 import { endSharedScreen } from '../support/screen-picker.ts';
 import type { ScreenPlan, ScreenShareStatePath } from './screen-share.model.ts';
 import type { World } from './world.ts';
@@ -50,10 +50,18 @@ export const CAUSES: { [T in ModelEventType]: Cause<T> } = {
     else await click(world.alice, 'Try again');
   },
   'user.dismiss': (world) => click(world.alice, 'Back'),
+  // A click on a tile pins it; a click on the pinned tile unpins.
+  // The fixtures name Bob's stream or Alice's own (the page's ids differ); null: the pinned one.
   'user.selectMain': async (world, event) => {
-    const who = event.streamId ? 'Bob' : 'Alice';
+    let who = event.streamId === BOB.streamId ? 'Bob' : 'Alice';
+    if (event.streamId === null) {
+      const context = (await world.lastSnapshot())?.context;
+      if (!context?.mainStreamId) throw new Error('Nothing is pinned to unpin');
+      who = context.mainStreamId === context.ownStreamId ? 'Alice' : 'Bob';
+    }
     await click(world.alice, `Show ${who} as the main video`);
   },
+  'user.setLayout': (world, event) => click(world.alice, event.layout === 'grid' ? 'Grid' : 'Speaker'),
   'user.continueWithoutDevice': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: /^Join without/ }).click(),
   'user.retryPublish': (world) => world.alice.locator('.publish-failed').getByRole('button', { name: 'Try again' }).click(),
   'user.dismissNotice': (world) => click(world.alice, 'Dismiss'),

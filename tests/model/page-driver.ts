@@ -43,7 +43,7 @@ function pageProjection(s: CallSnapshot) {
     ...projected,
     people: projected.people.length,
     streams: projected.streams.length,
-    main: projected.main === null ? null : 'remote',
+    main: projected.main === null ? null : projected.main === s.context.ownStreamId ? 'self' : 'remote',
   };
 }
 

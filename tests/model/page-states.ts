@@ -18,11 +18,18 @@ export interface PageStateCheck {
 }
 
 const nickname = 'Alice';
+/** Who is large: nobody in the grid; else the pinned one, else a remote person (Bob), else Alice. */
 function expectedMain(model: CallSnapshot): string {
-  const { mainStreamId, ownStreamId, remoteStreams } = model.context;
-  if (mainStreamId) return 'Bob';
-  if (ownStreamId) return nickname;
-  return remoteStreams.length ? 'Bob' : '';
+  const { mainStreamId, ownStreamId, remoteStreams, layout } = model.context;
+  if (layout === 'grid') return '';
+  if (mainStreamId !== null) return mainStreamId === ownStreamId ? nickname : 'Bob';
+  if (remoteStreams.length) return 'Bob';
+  return ownStreamId ? nickname : '';
+}
+function expectedPinned(model: CallSnapshot): string {
+  const { mainStreamId, ownStreamId } = model.context;
+  if (mainStreamId === null) return '';
+  return mainStreamId === ownStreamId ? nickname : 'Bob';
 }
 
 export const PAGE_STATES = {
@@ -45,6 +52,8 @@ export const PAGE_STATES = {
       v.remoteTiles === m.context.remoteStreams.length &&
       (v.notice !== '') === (m.context.notice !== null) &&
       v.main === expectedMain(m) &&
+      v.pinned === expectedPinned(m) &&
+      v.layout === (m.context.layout === 'grid' ? 'Grid' : 'Speaker') &&
       v.mutedMarks === m.context.remoteStreams.filter((s) => !s.audioActive).length &&
       v.nameCards === m.context.remoteStreams.filter((s) => !s.videoActive).length,
   },

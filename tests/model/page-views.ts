@@ -16,6 +16,10 @@ export interface PageView {
   ownTile: boolean;
   remoteTiles: number;
   main: string;
+  /** The pressed button of the Layout group: 'Grid' or 'Speaker'. */
+  layout: string;
+  /** The tile whose button is pressed (pinned): its nickname, or ''. */
+  pinned: string;
   /** aria-pressed of your Microphone and Camera buttons ('' when there are none). */
   microphone: string;
   camera: string;
@@ -41,7 +45,7 @@ export function recordViews(): void {
   const summary = (): PageView => ({
     screen: (document.querySelector('main.page') as HTMLElement | null)?.dataset.screen ?? '',
     step: text('.joining .step'),
-    leave: text('.call-header button.danger'),
+    leave: text('.call-controls button.danger'),
     reconnecting: document.querySelector('.banner.warning') !== null,
     notice: text('.banner:not(.warning) span'),
     errorTitle: text('.card.error h1'),
@@ -52,6 +56,16 @@ export function recordViews(): void {
     // Your camera ('self') and your own screen ('self-screen') are not remote.
     remoteTiles: document.querySelectorAll('.tiles .video-tile:not([data-media-key^="self"])').length,
     main: text('.stage .video-tile.main .nickname'),
+    // The button's words, without its (aria-hidden) icon.
+    layout: [...(document.querySelector('[aria-label="Layout"] button[aria-pressed="true"]')?.childNodes ?? [])]
+      .filter((node) => !(node instanceof Element && node.getAttribute('aria-hidden') === 'true'))
+      .map((node) => node.textContent ?? '')
+      .join('')
+      .trim(),
+    pinned: [...document.querySelectorAll('.tiles .video-tile')]
+      .filter((tile) => tile.querySelector('button.select[aria-pressed="true"]'))
+      .map((tile) => tile.querySelector('.nickname')?.textContent?.trim() ?? '')
+      .join(','),
     microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
     camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
     microphoneState: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('data-state') ?? '',

@@ -1,7 +1,7 @@
 // The call machine on its own, with its OpenVidu and token actors replaced by controllable fakes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RECONNECT_TIMED_OUT, RECONNECT_WINDOW_MS } from '../../../machines/call.errors.ts';
-import { streamActorOf } from '../../../machines/call.selectors.ts';
+import { mainVideoOf, streamActorOf } from '../../../machines/call.selectors.ts';
 import { streamActorId } from '../../../machines/call.types.ts';
 import { flush, remoteStream, settle, startFakeCall } from './fakes.ts';
 
@@ -258,35 +258,117 @@ describe('remote streams', () => {
   });
 });
 
-describe('the main video', () => {
-  it('is your own by default, any tile on click, and yours again when that person leaves', async () => {
+describe('the main video: pinned, else the active speaker, else a remote person, else your own', () => {
+  const main = (call: ReturnType<typeof startFakeCall>) => mainVideoOf(call.actor.getSnapshot())?.key;
+  const speaks = (call: ReturnType<typeof startFakeCall>, connectionId: string, speaking = true) =>
+    call.lastSession().emit({ type: 'session.speakingChanged', connectionId, speaking });
+
+  it('is your own while you are alone, and the first remote person once someone is there', async () => {
     const call = startFakeCall();
     await call.joinCall();
+    expect(main(call)).toBe('self');
     const bob = remoteStream('bob');
-    const carol = remoteStream('carol');
     call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
-    call.lastSession().emit({ type: 'session.streamCreated', stream: carol });
     expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
-
-    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
-    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
-    call.actor.send({ type: 'user.selectMain', streamId: 'str_unknown' });
-    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
-
-    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: carol.streamId, reason: 'disconnect' });
-    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
-    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: bob.streamId, reason: 'disconnect' });
-    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+    expect(main(call)).toBe(bob.streamId);
   });
 
-  it('goes back to your own video on a click on your tile', async () => {
+  it('follows whoever started speaking last, keeps them through a pause, and never makes your own voice large', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const [bob, carol] = [remoteStream('bob'), remoteStream('carol')];
+    for (const stream of [bob, carol]) call.lastSession().emit({ type: 'session.streamCreated', stream });
+    speaks(call, carol.connectionId);
+    expect(call.actor.getSnapshot().context.activeSpeaker).toBe(carol.connectionId);
+    expect(main(call)).toBe(carol.streamId);
+    speaks(call, carol.connectionId, false);
+    expect(main(call)).toBe(carol.streamId);
+    speaks(call, 'con_me');
+    expect(call.actor.getSnapshot().context.activeSpeaker).toBe(carol.connectionId);
+    speaks(call, bob.connectionId);
+    expect(main(call)).toBe(bob.streamId);
+    // The active speaker leaves the call: the first remote person is large again.
+    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: bob.streamId, reason: 'disconnect' });
+    call.lastSession().emit({ type: 'session.connectionDestroyed', connectionId: bob.connectionId });
+    expect(call.actor.getSnapshot().context.activeSpeaker).toBeNull();
+    expect(main(call)).toBe(carol.streamId);
+  });
+
+  it('stays on the pinned video whoever speaks; a click on it again unpins; unknown streams change nothing', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const [bob, carol] = [remoteStream('bob'), remoteStream('carol')];
+    for (const stream of [bob, carol]) call.lastSession().emit({ type: 'session.streamCreated', stream });
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
+    speaks(call, carol.connectionId);
+    expect(main(call)).toBe(bob.streamId);
+    call.actor.send({ type: 'user.selectMain', streamId: 'str_unknown' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe(bob.streamId);
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+    expect(main(call)).toBe(carol.streamId);
+  });
+
+  it('can be your own video, pinned; the pin goes when the server stops your stream', async () => {
     const call = startFakeCall();
     await call.joinCall();
     const bob = remoteStream('bob');
     call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
-    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
     call.actor.send({ type: 'user.selectMain', streamId: 'str_CAM_me_con_me' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBe('str_CAM_me_con_me');
+    speaks(call, bob.connectionId);
+    expect(main(call)).toBe('self');
+    call.lastSession().emit({ type: 'publisher.streamDestroyed', reason: 'forceUnpublishByServer' });
     expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+    expect(main(call)).toBe(bob.streamId);
+  });
+
+  it('falls back to the speaker when the pinned person leaves, and forgets pin and speaker with the call', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const [bob, carol] = [remoteStream('bob'), remoteStream('carol')];
+    for (const stream of [bob, carol]) call.lastSession().emit({ type: 'session.streamCreated', stream });
+    speaks(call, bob.connectionId);
+    call.actor.send({ type: 'user.selectMain', streamId: carol.streamId });
+    call.lastSession().emit({ type: 'session.streamDestroyed', streamId: carol.streamId, reason: 'disconnect' });
+    expect(call.actor.getSnapshot().context.mainStreamId).toBeNull();
+    expect(main(call)).toBe(bob.streamId);
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    call.actor.send({ type: 'user.leave' });
+    await call.left();
+    expect(call.actor.getSnapshot().context).toMatchObject({ mainStreamId: null, activeSpeaker: null });
+  });
+});
+
+describe('the layout', () => {
+  it('starts in the speaker view, switches to the grid and back, and keeps the choice for the next call', async () => {
+    const call = startFakeCall();
+    expect(call.actor.getSnapshot().context.layout).toBe('speaker');
+    await call.joinCall();
+    call.actor.send({ type: 'user.setLayout', layout: 'grid' });
+    expect(call.actor.getSnapshot().context.layout).toBe('grid');
+    call.actor.send({ type: 'user.setLayout', layout: 'mosaic' as never });
+    expect(call.actor.getSnapshot().context.layout).toBe('grid');
+    call.actor.send({ type: 'user.leave' });
+    await call.left();
+    await call.joinCall();
+    expect(call.actor.getSnapshot().context.layout).toBe('grid');
+    call.actor.send({ type: 'user.setLayout', layout: 'speaker' });
+    expect(call.actor.getSnapshot().context.layout).toBe('speaker');
+  });
+
+  it('opens the speaker view when a tile is pinned from the grid; unpinning leaves the layout alone', async () => {
+    const call = startFakeCall();
+    await call.joinCall();
+    const bob = remoteStream('bob');
+    call.lastSession().emit({ type: 'session.streamCreated', stream: bob });
+    call.actor.send({ type: 'user.setLayout', layout: 'grid' });
+    call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
+    expect(call.actor.getSnapshot().context).toMatchObject({ layout: 'speaker', mainStreamId: bob.streamId });
+    call.actor.send({ type: 'user.setLayout', layout: 'grid' });
+    call.actor.send({ type: 'user.selectMain', streamId: null });
+    expect(call.actor.getSnapshot().context).toMatchObject({ layout: 'grid', mainStreamId: null });
   });
 });
 

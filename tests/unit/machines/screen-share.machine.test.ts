@@ -151,13 +151,14 @@ describe('a remote screen in the call', () => {
     call.lastSession().emit({ type: 'session.streamCreated', stream: screen });
 
     let snapshot = call.actor.getSnapshot();
-    expect(mainVideoOf(snapshot)).toEqual({ key: screen.streamId, nickname: 'Alice', screen: true });
+    expect(mainVideoOf(snapshot)).toEqual({ key: screen.streamId, nickname: 'Alice', pinned: false, screen: true });
     expect(peopleInCall(snapshot)).toBe(3);
     // Grouped: Alice's screen right after her camera, before Bob.
     expect(remoteStreamsGrouped(snapshot).map((s) => s.streamId)).toEqual([alice.streamId, screen.streamId, bob.streamId]);
 
+    // Gone: a remote person is large again (the first one, as nobody has spoken), not your own camera.
     call.lastSession().emit({ type: 'session.streamDestroyed', streamId: screen.streamId, reason: 'unpublish' });
-    expect(mainVideoOf(call.actor.getSnapshot())?.key).toBe('self');
+    expect(mainVideoOf(call.actor.getSnapshot())?.key).toBe(alice.streamId);
 
     // Picked by hand: a new screen does not take over.
     call.actor.send({ type: 'user.selectMain', streamId: bob.streamId });
