@@ -55,8 +55,15 @@ export const streamMachine = setup({
         },
         // The peer connection is negotiated; no frame has been decoded yet.
         waitingForMedia: {},
-        // Frames are being decoded and shown.
-        playing: {},
+        // Frames are being decoded and shown. The library's "no streamPlaying" timer is armed again
+        // for each <video> attached after the first one goes (a layout change, a tile re-created)
+        // and listens only for a `canplay` that element already fired: once frames play, that
+        // timer says nothing about the stream, so it is not shown. Real problems still are.
+        playing: {
+          on: {
+            'stream.exception': { guard: ({ event }) => event.name === 'NO_STREAM_PLAYING_EVENT' },
+          },
+        },
       },
     },
     // This stream is broken; the rest of the call goes on. A retry subscribes afresh.

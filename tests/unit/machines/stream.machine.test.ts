@@ -81,6 +81,17 @@ describe('a stream actor', () => {
     expect(stream.actor.getSnapshot().context.warning).toBeNull();
   });
 
+  it('once playing, ignores the no-streamPlaying timer of a video attached later, but not a real problem', () => {
+    const stream = startStream();
+    stream.current().emit({ type: 'subscriber.subscribed' });
+    stream.current().emit({ type: 'subscriber.playing' });
+    stream.actor.send({ type: 'stream.exception', name: 'NO_STREAM_PLAYING_EVENT', message: 'raw' });
+    expect(stream.actor.getSnapshot().value).toEqual({ active: 'playing' });
+    expect(stream.actor.getSnapshot().context.warning).toBeNull();
+    stream.actor.send({ type: 'stream.exception', name: 'ICE_CONNECTION_DISCONNECTED', message: '' });
+    expect(stream.actor.getSnapshot().context.warning).toMatch(/unstable/);
+  });
+
   it('plays even when media arrives before the subscription is confirmed', () => {
     const stream = startStream();
     stream.current().emit({ type: 'subscriber.playing' });
