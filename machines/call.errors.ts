@@ -45,7 +45,7 @@ export const TOKEN_TIMED_OUT: CallError = {
   message: 'The OpenVidu server did not answer in time. Check that it is running and try again.',
 };
 
-/** The connection did not open within the step's time (openvidu-browser keeps retrying a socket that cannot open). */
+/** The connection did not open within the step's time (the OpenVidu library keeps retrying a socket that cannot open). */
 export const CONNECT_TIMED_OUT: CallError = {
   kind: 'connectFailed',
   message: 'Could not connect to the call: the server did not answer in time. Try again.',

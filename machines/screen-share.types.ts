@@ -23,13 +23,13 @@ export type ScreenShareUserEvent =
 
 /** Sent by the screen's OpenVidu actor (src/openvidu/screen-share.actor.ts). */
 export type ScreenActorEvent =
-  /** The person picked a screen, window or tab in the browser's picker. */
+  /** The person picked what to share in the browser's picker. */
   | { type: 'screen.picked' }
   /** The person closed the picker without picking: nothing to say. */
   | { type: 'screen.pickCancelled' }
   | { type: 'screen.connected'; connectionId: string }
   | { type: 'screen.published'; streamId: string }
-  /** The shared surface went away: the browser's own "Stop sharing", or the window closed. */
+  /** The shared surface went away: the browser's own "Stop sharing", or the shared app closed. */
   | { type: 'screen.ended' }
   /** Unpublished and disconnected. */
   | { type: 'screen.stopped' }
