@@ -122,11 +122,6 @@ export function devicesActorOf(snapshot: CallSnapshot): DevicesActorRef | undefi
   return (snapshot.children as Record<string, unknown>).devices as DevicesActorRef | undefined;
 }
 
-/** Whether your microphone and camera are on, as the devices actor has them. */
-export function deviceStatus(devices: DevicesSnapshot): { microphone: boolean; camera: boolean } {
-  return { microphone: devices.matches({ microphone: 'on' }), camera: devices.matches({ camera: 'on' }) };
-}
-
 /** The actor that shares your screen, while you are in the call. */
 export function screenShareActorOf(snapshot: CallSnapshot): ScreenShareActorRef | undefined {
   return (snapshot.children as Record<string, unknown>).screenShare as ScreenShareActorRef | undefined;
