@@ -30,14 +30,23 @@ export function chatMessageProblem(text: string): string | null {
   return null;
 }
 
-/** How long the call waits for a lost connection to come back before it ends it. */
+/**
+ * How long the call waits for a lost connection to come back before it ends it, unless the
+ * operator set another wait (config.json's `reconnectWindowSeconds`, see src/config.ts).
+ */
 export const RECONNECT_WINDOW_MS = 30_000;
 
 /** The call gave up waiting for the connection (the library alone would retry for a very long time). */
-export const RECONNECT_TIMED_OUT: CallError = {
-  kind: 'reconnectTimedOut',
-  message: `Your connection to the call was lost and did not come back within ${RECONNECT_WINDOW_MS / 1000} seconds. Rejoin when your network is back.`,
-};
+export function reconnectTimedOut(waitMs: number): CallError {
+  const seconds = waitMs / 1000;
+  return {
+    kind: 'reconnectTimedOut',
+    message: `Your connection to the call was lost and did not come back within ${seconds} second${seconds === 1 ? '' : 's'}. Rejoin when your network is back.`,
+  };
+}
+
+/** The same, for the default wait. */
+export const RECONNECT_TIMED_OUT: CallError = reconnectTimedOut(RECONNECT_WINDOW_MS);
 
 /** No token came within the step's time (an HTTP request has no timeout of its own). */
 export const TOKEN_TIMED_OUT: CallError = {

@@ -3,7 +3,7 @@
 // devices, and forgetting it all when the Session ends.
 import { assertEvent, assign, enqueueActions, sendTo } from 'xstate';
 import { closeChat, emptyChat, openChat, receiveChat, setSpeaking } from './call.chat.ts';
-import { exceptionNotice } from './call.errors.ts';
+import { exceptionNotice, RECONNECT_TIMED_OUT } from './call.errors.ts';
 import { forgetSpeaker, noteActiveSpeaker, pin, setLayout } from './call.layout.ts';
 import { joiningSetup } from './call.joining.ts';
 import { streamActorId, type SessionCommand } from './call.types.ts';
@@ -16,6 +16,9 @@ const MAX_PARTICIPANTS = 500;
 
 export const inSessionSetup = joiningSetup.extend({
   actions: {
+    // The connection did not come back in time. The page provides its own when config.json sets
+    // another wait (call.reconnect-wait.ts, with the `reconnectWindow` delay), so the message names it.
+    recordReconnectTimedOut: assign({ error: RECONNECT_TIMED_OUT }),
     addParticipant: assign(({ context, event }) => {
       assertEvent(event, 'session.connectionCreated');
       const { connection } = event;

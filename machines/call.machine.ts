@@ -15,7 +15,6 @@ import {
   CONNECTION_UNSTABLE_NOTICE,
   disconnectError,
   JOINED_WITHOUT_DEVICES_NOTICE,
-  RECONNECT_TIMED_OUT,
   TOKEN_TIMED_OUT,
   UNPUBLISHED_BY_SERVER_NOTICE,
 } from './call.errors.ts';
@@ -211,7 +210,7 @@ export const callMachine = inSessionSetup.createMachine({
                 },
               },
               after: {
-                reconnectWindow: { target: '#call.ended', actions: { type: 'recordError', params: { error: RECONNECT_TIMED_OUT } } },
+                reconnectWindow: { target: '#call.ended', actions: 'recordReconnectTimedOut' },
               },
             },
           },

@@ -8,6 +8,7 @@
 // `?inspect` are honoured only when the config says `"allowLinkOverrides": true`: otherwise a
 // crafted link could send a person's camera to a server of the sender's choosing. `?session=` is
 // only a name to fill in, and always works.
+import { RECONNECT_WINDOW_MS } from '../machines/call.errors.ts';
 import type { TokenSourceConfig } from './token/index.ts';
 
 export const TOKEN_MODES = ['openvidu', 'application-server'] as const;
@@ -19,12 +20,19 @@ export interface RuntimeConfig {
   openviduSecret?: string;
   applicationServerUrl?: string;
   allowLinkOverrides: boolean;
+  /** How long a lost connection may take to come back before the call ends, in seconds. */
+  reconnectWindowSeconds?: number;
 }
+
+/** The reconnection window's bounds, in seconds: a window of hours would hide a dead call. */
+export const RECONNECT_WINDOW_SECONDS = { default: RECONNECT_WINDOW_MS / 1000, min: 1, max: 600 } as const;
 
 export interface PageConfig {
   token: TokenSourceConfig;
   /** Whether the link may reconfigure the page (and open the inspector with `?inspect`). */
   allowLinkOverrides: boolean;
+  /** The reconnection window in force (config.json's, or the default). */
+  reconnectWindowMs: number;
 }
 
 const OVERRIDABLE = ['tokenMode', 'openviduUrl', 'openviduSecret', 'applicationServerUrl'] as const;
@@ -62,6 +70,14 @@ export function parseRuntimeConfig(value: unknown): RuntimeConfig {
     throw new ConfigError('"allowLinkOverrides" in config.json must be true or false.');
   }
   config.allowLinkOverrides = raw.allowLinkOverrides === true;
+  const seconds = raw.reconnectWindowSeconds;
+  if (seconds !== undefined && seconds !== null) {
+    const { min, max } = RECONNECT_WINDOW_SECONDS;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < min || seconds > max) {
+      throw new ConfigError(`"reconnectWindowSeconds" in config.json must be a whole number of seconds from ${min} to ${max}; leave it out for ${RECONNECT_WINDOW_SECONDS.default}.`);
+    }
+    config.reconnectWindowSeconds = seconds;
+  }
   return config;
 }
 
@@ -91,7 +107,8 @@ export async function loadRuntimeConfig(url: string, fetchImpl: typeof fetch = f
  * `pageUrl` resolves a relative (or empty: this page's own origin) application server URL.
  */
 export function resolvePageConfig(config: RuntimeConfig, search: string, pageUrl: string): PageConfig {
-  const settings: Omit<RuntimeConfig, 'allowLinkOverrides'> = { ...config };
+  const { allowLinkOverrides, reconnectWindowSeconds = RECONNECT_WINDOW_SECONDS.default, ...settings } = config;
+  const reconnectWindowMs = reconnectWindowSeconds * 1000;
   if (config.allowLinkOverrides) {
     const query = new URLSearchParams(search);
     for (const name of OVERRIDABLE) {
@@ -105,13 +122,15 @@ export function resolvePageConfig(config: RuntimeConfig, search: string, pageUrl
     if (!settings.openviduSecret) throw new ConfigError('tokenMode is "openvidu" but "openviduSecret" is not set in config.json.');
     return {
       token: { mode, url: absolute(settings.openviduUrl, pageUrl, 'openviduUrl'), secret: settings.openviduSecret },
-      allowLinkOverrides: config.allowLinkOverrides,
+      allowLinkOverrides,
+      reconnectWindowMs,
     };
   }
   if (mode === 'application-server') {
     return {
       token: { mode, url: absolute(settings.applicationServerUrl ?? '', pageUrl, 'applicationServerUrl') },
-      allowLinkOverrides: config.allowLinkOverrides,
+      allowLinkOverrides,
+      reconnectWindowMs,
     };
   }
   // Never a fallback: a mistyped mode would otherwise send the secret where it was not meant to go.

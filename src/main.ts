@@ -2,7 +2,9 @@
 // call actor, and mount the views on it.
 import { mount } from 'svelte';
 import { createActor, fromPromise } from 'xstate';
+import { RECONNECT_WINDOW_MS } from '../machines/call.errors.ts';
 import { callMachine } from '../machines/call.machine.ts';
+import { withReconnectWindow } from '../machines/call.reconnect-wait.ts';
 import type { FetchTokenInput } from '../machines/call.types.ts';
 import { screenShareMachine } from '../machines/screen-share.machine.ts';
 import type { ScreenTokenInput } from '../machines/screen-share.types.ts';
@@ -22,8 +24,16 @@ import { loadCallScreens } from './views/call-screens.ts';
 // config.json loads in parallel with everything else: the form does not need it, only Join (and
 // the inspector) does. A failed load is retried at the next Join; a bad config is said on the page
 // at once, and again by Join.
+// The reconnection window it sets is read by the call actor, which starts before config.json
+// arrives: it reaches `reconnecting` only through fetchingToken, which waits for the config.
+let reconnectWindowMs = RECONNECT_WINDOW_MS;
 const loadConfig = loadOnce(() =>
-  loadRuntimeConfig(new URL('config.json', document.baseURI).href).then((runtime) => resolvePageConfig(runtime, location.search, location.href)),
+  loadRuntimeConfig(new URL('config.json', document.baseURI).href)
+    .then((runtime) => resolvePageConfig(runtime, location.search, location.href))
+    .then((config) => {
+      reconnectWindowMs = config.reconnectWindowMs;
+      return config;
+    }),
 );
 const configReady: Promise<PageConfig | undefined> = loadConfig().then(
   (config) => {
@@ -59,7 +69,7 @@ const loadTokenSource = loadOnce(() =>
   Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => token.createTokenSource(config.token)),
 );
 
-const machine = callMachine.provide({
+const machine = withReconnectWindow(callMachine, () => reconnectWindowMs).provide({
   actors: {
     fetchToken: fromPromise<string, FetchTokenInput>(async ({ input, signal }) => {
       const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu()]);

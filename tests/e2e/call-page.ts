@@ -1,6 +1,6 @@
 // What a person does on the call page, and what they can see there, for the e2e specs. Every
 // check reads the page as a person would: text on screen, and videos that decode frames.
-import { expect, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { TEST_PAGE_URL, TEST_SECRET, TEST_SERVER_URL } from '../support/ports.ts';
 
 /** The page pointed at the test server through its runtime override (no rebuild). */
@@ -61,6 +61,18 @@ export function countPeerConnections(): void {
 /** Peer connections of the page not yet closed. */
 export const openPeerConnections = (page: Page): Promise<number> =>
   page.evaluate(() => (window as unknown as { openPeerConnections: () => number }).openPeerConnections());
+
+/**
+ * The page's config.json as the test page server serves it, with the reconnection window an
+ * operator may set (`reconnectWindowSeconds`): for the tests that wait the window out. Set before
+ * the page loads (or reload it after).
+ */
+export async function serveReconnectWindow(context: BrowserContext, seconds: number): Promise<void> {
+  await context.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), reconnectWindowSeconds: seconds } });
+  });
+}
 
 export async function join(page: Page, sessionName: string, nickname: string): Promise<void> {
   await page.getByLabel('Session').fill(sessionName);

@@ -1,6 +1,8 @@
 // The call machine on its own, with its OpenVidu and token actors replaced by controllable fakes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RECONNECT_TIMED_OUT, RECONNECT_WINDOW_MS } from '../../../machines/call.errors.ts';
+import { RECONNECT_TIMED_OUT, RECONNECT_WINDOW_MS, reconnectTimedOut } from '../../../machines/call.errors.ts';
+import { callMachine } from '../../../machines/call.machine.ts';
+import { withReconnectWindow } from '../../../machines/call.reconnect-wait.ts';
 import { mainVideoOf, streamActorOf } from '../../../machines/call.selectors.ts';
 import { streamActorId } from '../../../machines/call.types.ts';
 import { flush, remoteStream, settle, startFakeCall } from './fakes.ts';
@@ -555,6 +557,24 @@ describe('failures', () => {
     expect(call.lastSession().stopped).toBe(true);
     call.actor.send({ type: 'user.retry' });
     expect(call.actor.getSnapshot().value).toBe('fetchingToken');
+  });
+
+  it('with the window an operator set (read when reconnecting starts), ends the call at its end and names it', async () => {
+    let windowMs = 30_000;
+    const call = startFakeCall({}, withReconnectWindow(callMachine, () => windowMs));
+    await call.joinCall();
+    windowMs = 5_000; // config.json arrives after the actor started
+    vi.useFakeTimers();
+    call.lastSession().emit({ type: 'session.reconnecting' });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'reconnecting' } });
+    await vi.advanceTimersByTimeAsync(1);
+    const snapshot = call.actor.getSnapshot();
+    expect(snapshot.value).toBe('ended');
+    expect(snapshot.context.error).toEqual(reconnectTimedOut(5_000));
+    expect(snapshot.context.error?.message).toContain('did not come back within 5 seconds');
+    expect(RECONNECT_TIMED_OUT.message).toContain('did not come back within 30 seconds');
+    expect(reconnectTimedOut(1_000).message).toContain('within 1 second.');
   });
 
   it('goes on when the connection comes back within the window, without the unstable-connection notice', async () => {

@@ -2,7 +2,7 @@
 // `machine.provide` (the only place fakes are allowed). Each records what the machine asked of it
 // and lets the test answer as the library or the server would.
 import { createActor, fromCallback, fromPromise } from 'xstate';
-import { callMachine } from '../../../machines/call.machine.ts';
+import { callMachine, type CallMachine } from '../../../machines/call.machine.ts';
 import type {
   CallError,
   ConnectInput,
@@ -70,7 +70,8 @@ export interface ScreenTokenRequest {
   reject(error: unknown): void;
 }
 
-export function startFakeCall(input: Partial<JoinRequest> = {}) {
+/** `base`: the call machine as the page configures it before its actors (by default, as defined). */
+export function startFakeCall(input: Partial<JoinRequest> = {}, base: CallMachine = callMachine) {
   const tokenRequests: TokenRequest[] = [];
   const sessions: FakeSession[] = [];
   const subscribers: FakeSubscriber[] = [];
@@ -80,7 +81,7 @@ export function startFakeCall(input: Partial<JoinRequest> = {}) {
   const publishes: FakeStep<PublishInput, string>[] = [];
   const leaves: FakeStep<void, void>[] = [];
 
-  const machine = callMachine.provide({
+  const machine = base.provide({
     actors: {
       fetchToken: fromPromise<string, FetchTokenInput>(
         ({ input, signal }) =>

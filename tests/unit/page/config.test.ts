@@ -82,6 +82,20 @@ describe('parseRuntimeConfig', () => {
       expect(configError(() => parseRuntimeConfig(value)).message).toContain(hint);
     }
   });
+
+  it('a reconnection window of whole seconds from 1 to 600; left out, the documented 30 s; anything else is refused', () => {
+    const withWindow = (reconnectWindowSeconds: unknown) => ({ tokenMode: 'application-server', reconnectWindowSeconds });
+    expect(resolvePageConfig(parseRuntimeConfig(withWindow(5)), '', PAGE).reconnectWindowMs).toBe(5_000);
+    expect(resolvePageConfig(parseRuntimeConfig(withWindow(1)), '', PAGE).reconnectWindowMs).toBe(1_000);
+    expect(resolvePageConfig(parseRuntimeConfig(withWindow(600)), '', PAGE).reconnectWindowMs).toBe(600_000);
+    expect(resolvePageConfig(parseRuntimeConfig(withWindow(null)), '', PAGE).reconnectWindowMs).toBe(30_000);
+    expect(resolvePageConfig(secure, '', PAGE).reconnectWindowMs).toBe(30_000);
+    for (const bad of [0, -5, 601, 2.5, '10', true, Number.NaN, Number.POSITIVE_INFINITY, {}]) {
+      const message = configError(() => parseRuntimeConfig(withWindow(bad))).message;
+      expect(message).toContain('"reconnectWindowSeconds" in config.json must be a whole number of seconds from 1 to 600');
+      expect(message).toContain('leave it out for 30');
+    }
+  });
 });
 
 describe('loadRuntimeConfig', () => {
