@@ -4,6 +4,9 @@
 //
 //   npm run test:model                 both
 //   npm run test:model -- --machine    the machine paths only (no browser)
+//   npm run test:model -- --page       the page paths only, reported with the machine's coverage
+//                                      of an earlier `--machine` run (`npm test` runs that one
+//                                      beside the unit tests, while the CPU is free of browsers)
 //
 // The page paths need the production build (`npm run build`); Playwright starts the local
 // server and `vite preview` itself. PLAYWRIGHT_OUTPUT_DIR, TEST_SERVER_PORT and TEST_PAGE_PORT
@@ -17,6 +20,7 @@ import { NOT_PAINTED_ON_PAGE } from '../tests/model/not-painted.ts';
 import { allScreenShareTransitions, SCREEN_SHARE_STATE_PATHS } from '../tests/model/screen-share.model.ts';
 
 const machineOnly = process.argv.includes('--machine');
+const pageOnly = process.argv.includes('--page');
 
 function run(command: string, args: string[]): boolean {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -24,9 +28,9 @@ function run(command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
-clearCoverage();
+clearCoverage(pageOnly ? 'page' : undefined);
 const ok: Record<Runner, boolean> = { machine: false, page: machineOnly };
-ok.machine = run('npx', ['vitest', 'run', 'tests/model']);
+if (!pageOnly) ok.machine = run('npx', ['vitest', 'run', 'tests/model']);
 if (!machineOnly) {
   if (!existsSync('dist/index.html')) {
     console.error('\nNo production build in dist/: run `npm run build` first.');
@@ -67,6 +71,8 @@ function row(runner: Runner, report: CoverageReport | null): Row {
   };
 }
 
+// With --page, the machine's paths ran earlier: their coverage file exists only if every one passed.
+if (pageOnly) ok.machine = readCoverage('machine') !== null;
 const rows: Row[] = [row('machine', readCoverage('machine'))];
 if (!machineOnly) rows.push(row('page', readCoverage('page')));
 

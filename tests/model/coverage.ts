@@ -31,6 +31,7 @@ export function readCoverage(runner: Runner): CoverageReport | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CoverageReport) : null;
 }
 
-export function clearCoverage(): void {
-  rmSync(COVERAGE_DIR, { recursive: true, force: true });
+/** Forgets what the runs covered: every runner's, or only `runner`'s. */
+export function clearCoverage(runner?: Runner): void {
+  rmSync(runner ? fileOf(runner) : COVERAGE_DIR, { recursive: true, force: true });
 }
