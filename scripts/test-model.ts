@@ -91,6 +91,9 @@ if (!machineOnly) {
 }
 
 for (const runner of ['machine', 'page'] as const) if (!ok[runner]) problems.unshift(`${runner}: the test run failed`);
+// The machine's paths write their coverage even when one of them failed: a later --page run must
+// not report a failed run's coverage as good.
+if (!ok.machine) clearCoverage('machine');
 if (problems.length) {
   console.error(`\nFAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
