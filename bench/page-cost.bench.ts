@@ -48,7 +48,8 @@ async function joinCall(page: Page, ctx: { origin: string; serverUrl: string }, 
   await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
   await waitForJoinForm(page);
   await clickJoin(page, sessionId, nickname);
-  await page.waitForSelector('main[data-screen="call"]', { timeout: 20_000 });
+  // With 8 streams to subscribe to at once on a shared 2-core machine, joining can take a while.
+  await page.waitForSelector('main[data-screen="call"]', { timeout: 60_000 });
 }
 
 async function waitPlaying(page: Page, level: number): Promise<number> {
