@@ -58,14 +58,24 @@ export const firstFrameBench: Benchmark = {
         rpc.filter((r) => methods.includes(r.method)).at(-1)?.epoch ?? Number.NaN;
       const firstFrameOf = async (p: BareParticipant, streamId: string) =>
         (await readMarks(p.page)).remoteFrames.find((f) => f.key.includes(streamId))?.epoch;
+      let missed = 0;
       for (let i = -1; i < n; i++) {
         const { epoch, streamId } = await publisher.publish();
-        const [frame, bareFrame] = await waitFor(`first frame of ${streamId}`, async () => {
+        // On an overloaded machine a subscriber sometimes shows nothing for a long while: that
+        // publish is counted as missed (said in the table) rather than losing every other figure.
+        const frames = await waitFor(`first frame of ${streamId}`, async () => {
           const a = (await readMarks(viewer)).remoteFrames.find((f) => f.key === streamId);
           const b = (await readMarks(bareViewer.page)).remoteFrames.find((f) => f.key.includes(streamId));
-          return a && b ? [a.epoch, b.epoch] : undefined;
-        }, 15_000, 20);
-        const cameraBareFrame = await waitFor('the first frame at the bare subscriber with a camera', () => firstFrameOf(cameraBare, streamId), 15_000, 20);
+          const c = await firstFrameOf(cameraBare, streamId);
+          return a && b && c ? [a.epoch, b.epoch, c] : undefined;
+        }, 20_000, 20).catch(() => undefined);
+        if (!frames) {
+          missed++;
+          await publisher.unpublish();
+          await waitFor('the tile to go', () => viewer.locator(`.tiles .video-tile[data-media-key="${streamId}"]`).count().then((c) => c === 0), 10_000);
+          continue;
+        }
+        const [frame, bareFrame, cameraBareFrame] = frames as [number, number, number];
         const rpc = (await readMarks(viewer)).rpc;
         const bareRpc = (await readMarks(bareViewer.page)).rpc;
         const publisherRpc = (await readMarks(publisher.page)).rpc;
@@ -133,7 +143,7 @@ export const firstFrameBench: Benchmark = {
       const rows: Row[] = [
         {
           figure: '2 first remote frame', metric: `publish() → first frame on the call page (median; p95 ${round(s.p95, 0)}; n ${s.n})`, value: round(s.median, 0), unit: 'ms',
-          baseline: round(b.median, 0), ratio: round(s.median / b.median, 2), goal: 'median < 400 ms', met: s.median < 400, note: `baseline: bare openvidu-browser subscriber in the same session, p95 ${round(b.p95, 0)}`,
+          baseline: round(b.median, 0), ratio: round(s.median / b.median, 2), goal: 'median < 400 ms', met: s.median < 400, note: `baseline: bare openvidu-browser subscriber in the same session, p95 ${round(b.p95, 0)}${missed ? `; ${missed} publishes missed (no first frame within 20 s at one of the subscribers; machine overloaded)` : ''}`,
         },
         {
           figure: '2 first remote frame', metric: 'publish() → first frame on the call page, against a bare subscriber that publishes its camera too (as the page does)', value: round(s.median, 0), unit: 'ms',
