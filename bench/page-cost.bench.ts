@@ -5,13 +5,25 @@
 // openvidu-browser pages in a context of their own, at 320x240@15 with audio: eight 640x480@30
 // encoders beside the decoders starve a shared 2-core machine, and the page's main-thread work per
 // tile (events, actors, rendering of the tile) does not depend on the picture size.
-import type { CDPSession, Page } from '@playwright/test';
+//
+// Then the grid view with 8 and 16 remote tiles, speaking detection on (the page as it ships), beside
+// a second call page in the same session whose speaking detection cannot run, measured over the
+// same seconds: the difference, divided by the streams, is what speaking detection costs per remote
+// stream. That second page is the same build with Web Audio removed before its scripts run (an init
+// script deletes AudioContext): openvidu-browser's speech detection (hark) then does nothing, as in
+// a browser without Web Audio; nothing else in a call uses Web Audio. Every remote microphone plays
+// a steady tone, so on the first page every tile carries the speaking mark.
+import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { Benchmark } from './context.ts';
 import { reps } from './context.ts';
 import { BareParticipant } from './bare.ts';
 import { callPageUrl, clickJoin, newInstrumentedContext, round, sleep, waitFor, waitForJoinForm, type Row } from './harness.ts';
 
 const LEVELS = [0, 1, 4, 8];
+const GRID_LEVELS = [8, 16];
+
+/** Before any script: no Web Audio, so openvidu-browser's hark has nothing to run on. */
+const WITHOUT_WEB_AUDIO = 'delete window.AudioContext; delete window.webkitAudioContext;';
 
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
@@ -29,6 +41,40 @@ function remoteVideos(page: Page): Promise<{ playing: number; frames: number }> 
   });
 }
 
+/** How many tiles show the speaking mark: checks that detection runs on one page and not the other. */
+const speakingMarks = (page: Page) => page.locator('.tiles .speaking-mark').count();
+
+async function joinCall(page: Page, ctx: { origin: string; serverUrl: string }, sessionId: string, nickname: string): Promise<void> {
+  await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
+  await waitForJoinForm(page);
+  await clickJoin(page, sessionId, nickname);
+  // With 8 streams to subscribe to at once on a shared 2-core machine, joining can take a while.
+  await page.waitForSelector('main[data-screen="call"]', { timeout: 60_000 });
+}
+
+async function waitPlaying(page: Page, level: number): Promise<number> {
+  return waitFor(`${level} remote tiles playing`, async () => {
+    const { playing: n } = await remoteVideos(page);
+    return n >= level && n + 1; // +1: 0 tiles is a valid answer
+  }, 30_000, 200).then((n) => n - 1, async () => (await remoteVideos(page)).playing);
+}
+
+/** Main-thread use of each page over the same `seconds`. */
+async function measure(pages: { page: Page; cdp: CDPSession }[], seconds: number) {
+  const before = await Promise.all(pages.map(async ({ page, cdp }) => ({ m: await metrics(cdp), v: await remoteVideos(page) })));
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const after = await Promise.all(pages.map(async ({ page, cdp }) => ({ m: await metrics(cdp), v: await remoteVideos(page) })));
+  const elapsed = (performance.now() - t0) / 1000;
+  return pages.map((_, i) => {
+    const per = (name: string) => (100 * ((after[i]!.m[name] ?? 0) - (before[i]!.m[name] ?? 0))) / elapsed;
+    return {
+      task: per('TaskDuration'), script: per('ScriptDuration'), layout: per('LayoutDuration') + per('RecalcStyleDuration'),
+      frames: after[i]!.v.frames - before[i]!.v.frames, elapsed, playing: after[i]!.v.playing, framesWentBack: after[i]!.v.frames < before[i]!.v.frames,
+    };
+  });
+}
+
 export const pageCostBench: Benchmark = {
   name: 'page-cost',
   async run(ctx) {
@@ -37,6 +83,9 @@ export const pageCostBench: Benchmark = {
     const viewerContext = await newInstrumentedContext(ctx.browser);
     const publishersContext = await newInstrumentedContext(ctx.browser);
     const levels: { tiles: number; playing: number; task: number; script: number; layout: number; fps: number; unstable: boolean }[] = [];
+    type Measured = Awaited<ReturnType<typeof measure>>[number];
+    const grid: { tiles: number; playing: number[]; on: Measured; off: Measured; marks: number[] }[] = [];
+    const contexts: BrowserContext[] = [];
     try {
       const page = await viewerContext.newPage();
       await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
@@ -75,6 +124,30 @@ export const pageCostBench: Benchmark = {
         });
         ctx.log(`page-cost: ${level} tiles: task ${round(per('TaskDuration'))} %, script ${round(per('ScriptDuration'))} %`);
       }
+      // The grid view, speaking detection on (page) and off (quiet), measured side by side.
+      const quietContext = await newInstrumentedContext(ctx.browser);
+      contexts.push(quietContext);
+      await quietContext.addInitScript({ content: WITHOUT_WEB_AUDIO });
+      const quiet = await quietContext.newPage();
+      await joinCall(quiet, ctx, sessionId, 'Quiet viewer');
+      const quietCdp = await quietContext.newCDPSession(quiet);
+      await quietCdp.send('Performance.enable');
+      for (const p of [page, quiet]) await p.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'Grid' }).click();
+      for (const level of GRID_LEVELS) {
+        while (publishers.length < level) {
+          const p = await BareParticipant.open(publishersContext, ctx.origin, ctx.serverUrl);
+          await p.connect(sessionId, `Remote${publishers.length}`);
+          await p.publish(true, { resolution: '320x240', frameRate: 15 });
+          publishers.push(p);
+        }
+        const playing = [await waitPlaying(page, level), await waitPlaying(quiet, level)];
+        await sleep(2000);
+        const [on, off] = await measure([{ page, cdp }, { page: quiet, cdp: quietCdp }], window);
+        const marks = [await speakingMarks(page), await speakingMarks(quiet)];
+        grid.push({ tiles: level, playing, on: on!, off: off!, marks });
+        ctx.log(`page-cost: grid, ${level} tiles: speaking on ${round(on!.task)} %, off ${round(off!.task)} %; marks ${marks.join('/')}`);
+      }
+      await quiet.getByRole('button', { name: 'Leave' }).click({ timeout: 5000 }).catch(() => undefined);
       await page.getByRole('button', { name: 'Leave' }).click({ timeout: 5000 }).catch(() => undefined);
       await Promise.all(publishers.map((p) => p.disconnect().catch(() => undefined)));
 
@@ -84,8 +157,31 @@ export const pageCostBench: Benchmark = {
         value: round(l.task), unit: '% core',
         note: `script ${round(l.script)} %, style+layout ${round(l.layout)} %${l.tiles ? `; ${l.playing} of ${l.tiles} playing${l.fps >= 0 ? ` at ${round(l.fps, 0)} fps each` : ''}` : ''}; ${window} s${l.unstable ? '; UNSTABLE: tiles stalled or were re-created during the window (machine overloaded)' : ''}`,
       }));
-      return { rows, details: levels };
+      const GOALS: Record<number, number> = { 8: 5, 16: 10 };
+      for (const g of grid) {
+        const fps = (m: Measured) => round(m.frames / m.elapsed / g.tiles, 0);
+        const note = (m: Measured, playing: number, marks: number) =>
+          `script ${round(m.script)} %, style+layout ${round(m.layout)} %; ${playing} of ${g.tiles} playing at ${fps(m)} fps each; ${marks} speaking marks; ${window} s` +
+          (m.framesWentBack || m.playing < g.tiles ? '; UNSTABLE: tiles stalled or were re-created during the window (machine overloaded)' : '');
+        const goal = GOALS[g.tiles];
+        rows.push({
+          figure: '6 page cost', metric: `grid view, ${g.tiles} remote tiles (320x240@15, audio) + own camera, speaking detection on`,
+          value: round(g.on.task), unit: '% core', baseline: round(g.off.task), ratio: round(g.on.task / g.off.task, 2),
+          ...(goal ? { goal: `≤ ${goal} % core`, met: g.on.task <= goal } : {}),
+          note: `${note(g.on, g.playing[0]!, g.marks[0]!)}; baseline: the same page beside it, speaking detection off`,
+        });
+        rows.push({
+          figure: '6 page cost', metric: `grid view, ${g.tiles} remote tiles, speaking detection off (no Web Audio), same seconds`,
+          value: round(g.off.task), unit: '% core', note: note(g.off, g.playing[1]!, g.marks[1]!),
+        });
+        rows.push({
+          figure: '6 page cost', metric: `speaking detection, main thread per remote stream (on − off) / ${g.tiles}`,
+          value: round((g.on.task - g.off.task) / g.tiles, 2), unit: '% core', note: `script alone: ${round((g.on.script - g.off.script) / g.tiles, 2)} % per stream`,
+        });
+      }
+      return { rows, details: { levels, grid } };
     } finally {
+      for (const c of contexts) await c.close();
       await publishersContext.close();
       await viewerContext.close();
     }

@@ -31,6 +31,13 @@ export const screenShareBench: Benchmark = {
       const total: number[] = [];
       const sharerSide: number[] = [];
       const viewerSide: number[] = [];
+      // The viewer's side, split as figure 2 splits a camera's: the notification, the subscribe
+      // request, the server's SDP answer, ICE + DTLS, the first frame.
+      const toNotified: number[] = [];
+      const toSubscribe: number[] = [];
+      const toAnswer: number[] = [];
+      const toConnected: number[] = [];
+      const toFrame: number[] = [];
       for (let i = -1; i < n; i++) {
         const clicked = await sharer.evaluate(() => {
           const at = performance.timeOrigin + performance.now();
@@ -44,6 +51,17 @@ export const screenShareBench: Benchmark = {
           total.push(frame - clicked);
           sharerSide.push(published - clicked);
           viewerSide.push(frame - published);
+          const v = await readMarks(viewer);
+          const notified = v.rpc.filter((r) => r.method === 'notify:participantPublished').at(-1)?.epoch ?? Number.NaN;
+          const request = v.rpc.filter((r) => r.method === 'receiveVideoFrom').at(-1);
+          const sent = request?.epoch ?? Number.NaN;
+          const answered = request?.answeredEpoch ?? Number.NaN;
+          const connected = v.pcs.filter((pc) => pc.created <= sent).at(-1)?.connected ?? Number.NaN;
+          toNotified.push(notified - published);
+          toSubscribe.push(sent - notified);
+          toAnswer.push(answered - sent);
+          toConnected.push(connected - answered);
+          toFrame.push(frame - connected);
         }
         await share.click();
         await waitFor('the screen tile to go', () => viewer.locator(SCREEN_TILE).count().then((c) => c === 0), 15_000);
@@ -56,8 +74,17 @@ export const screenShareBench: Benchmark = {
         },
         { figure: 'screen share', metric: '… click → screen published (picker, token, second connection, publishVideo answered) (median)', value: round(stats(sharerSide).median, 0), unit: 'ms' },
         { figure: 'screen share', metric: '… published → first frame at the viewer (notify, subscribe, ICE + DTLS, keyframe) (median)', value: round(stats(viewerSide).median, 0), unit: 'ms' },
+        ...([
+          ['published → participantPublished at the viewer', toNotified],
+          ['→ viewer sends its subscribe request', toSubscribe],
+          ['→ SDP answer', toAnswer],
+          ['→ peer connection connected (ICE + DTLS)', toConnected],
+          ['→ first frame presented (the keyframe)', toFrame],
+        ] as const).map(([what, xs]): Row => ({
+          figure: 'screen share', metric: `… … ${what} (median)`, value: round(stats([...xs]).median, 0), unit: 'ms', note: `p95 ${round(stats([...xs]).p95, 0)}`,
+        })),
       ];
-      return { rows, details: { total, sharerSide, viewerSide } };
+      return { rows, details: { total, sharerSide, viewerSide, toNotified, toSubscribe, toAnswer, toConnected, toFrame } };
     } finally {
       await sharerContext.close();
       await viewerContext.close();
