@@ -2,13 +2,12 @@
 // call actor, and mount the views on it.
 import { mount } from 'svelte';
 import { createActor, fromPromise } from 'xstate';
-import { callMachine } from '../machines/call.machine.ts';
+import { callChart } from '../machines/call.chart.ts';
 import type { FetchTokenInput } from '../machines/call.types.ts';
-import { screenShareMachine } from '../machines/screen-share.machine.ts';
 import type { ScreenTokenInput } from '../machines/screen-share.types.ts';
-import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
-import { loadRuntimeConfig, resolvePageConfig, sessionFromLink, type PageConfig } from './config.ts';
+import type { PageConfig } from './config.ts';
+import { sessionFromLink } from './session-link.ts';
 import { inspectRequested, linkAsksInspect } from './inspect/gate.ts';
 import { deferredLogic } from './deferred-logic.ts';
 import { loadOnce } from './load-once.ts';
@@ -19,11 +18,13 @@ import { loadPreview, previewActor } from './openvidu/preview.actor.ts';
 import App from './views/App.svelte';
 import { loadCallScreens } from './views/call-screens.ts';
 
-// config.json loads in parallel with everything else: the form does not need it, only Join (and
-// the inspector) does. A failed load is retried at the next Join; a bad config is said on the page
-// at once, and again by Join.
+// config.json (and the code that reads it) loads in parallel with everything else: the form does
+// not need it, only Join (and the inspector) does. A failed load is retried at the next Join; a
+// bad config is said on the page at once, and again by Join.
 const loadConfig = loadOnce(() =>
-  loadRuntimeConfig(new URL('config.json', document.baseURI).href).then((runtime) => resolvePageConfig(runtime, location.search, location.href)),
+  import('./config.ts').then(({ loadRuntimeConfig, resolvePageConfig }) =>
+    loadRuntimeConfig(new URL('config.json', document.baseURI).href).then((runtime) => resolvePageConfig(runtime, location.search, location.href)),
+  ),
 );
 const configReady: Promise<PageConfig | undefined> = loadConfig().then(
   (config) => {
@@ -48,9 +49,9 @@ function showConfigProblem(message: string | undefined): void {
   document.body.prepend(notice);
 }
 
-// The token code and the OpenVidu actors are needed only from Join on: they load then (or
-// earlier, once the page is idle), not with the form. Every way into the states that use the
-// OpenVidu actors passes through fetchingToken, which waits for them, so the deferred logic
+// The token code, the OpenVidu actors and the call's child machines are needed only from Join
+// on: they load then (or earlier, once the page is idle), not with the form. Every way into the
+// states that use them passes through fetchingToken, which waits for them, so the deferred logic
 // below always finds them loaded.
 type OpenViduActors = ReturnType<typeof import('./openvidu/index.ts').createOpenViduActors>;
 let openvidu: OpenViduActors | undefined;
@@ -58,25 +59,38 @@ const loadOpenVidu = loadOnce(() => import('./openvidu/index.ts').then((module) 
 const loadTokenSource = loadOnce(() =>
   Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => token.createTokenSource(config.token)),
 );
+type CallChildren = typeof import('../machines/call.children.ts').callChildren;
+let children: CallChildren | undefined;
+const loadChildren = loadOnce(() =>
+  import('../machines/call.children.ts').then(({ callChildren }) => {
+    children = {
+      stream: callChildren.stream.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
+      devices: callChildren.devices,
+      // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
+      screenShare: callChildren.screenShare.provide({
+        actors: {
+          fetchScreenToken: fromPromise<string, ScreenTokenInput>(async ({ input, signal }) => (await loadTokenSource())(input.sessionName, signal)),
+          screenConnection: deferredLogic(() => openvidu?.screenConnection),
+        },
+      }),
+    };
+    return children;
+  }),
+);
 
-const machine = callMachine.provide({
+const machine = callChart.provide({
   actors: {
     fetchToken: fromPromise<string, FetchTokenInput>(async ({ input, signal }) => {
-      const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu()]);
+      const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu(), loadChildren()]);
       return tokenSource(input.sessionName, signal);
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
     connect: deferredLogic(() => openvidu?.connect),
     publish: deferredLogic(() => openvidu?.publish),
     leave: deferredLogic(() => openvidu?.leave),
-    stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
-    // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
-    screenShare: screenShareMachine.provide({
-      actors: {
-        fetchScreenToken: fromPromise<string, ScreenTokenInput>(async ({ input, signal }) => (await loadTokenSource())(input.sessionName, signal)),
-        screenConnection: deferredLogic(() => openvidu?.screenConnection),
-      },
-    }),
+    stream: deferredLogic(() => children?.stream),
+    devices: deferredLogic(() => children?.devices),
+    screenShare: deferredLogic(() => children?.screenShare),
     preview: previewActor,
   },
 });
@@ -120,6 +134,7 @@ mount(App, { target, props: { actor, attachVideo, loadPreview } });
 const preload = () => {
   loadOpenVidu().then((actors) => actors.preload(), () => undefined);
   loadTokenSource().catch(() => undefined);
+  loadChildren().catch(() => undefined);
   loadCallScreens().catch(() => undefined); // App.svelte says so if it is still missing when needed
 };
 if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });
