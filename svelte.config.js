@@ -6,5 +6,7 @@ export default {
   preprocess: vitePreprocess(),
   compilerOptions: {
     runes: true,
+    // Not the `window.__svelte.v` version stamp: nothing reads it, and the form's code is kept small.
+    discloseVersion: false,
   },
 };

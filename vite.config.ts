@@ -105,18 +105,35 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // What the form and every later screen share (Svelte, XState, the machines) in one
-          // chunk, rather than a few that each cost their own compression overhead; the rest
-          // splits by itself: the call screens, the token code, the OpenVidu actors,
-          // openvidu-browser and the inspector each load when needed.
-          groups: [{ name: 'framework', test: /node_modules[\\/](svelte|xstate|@xstate[\\/]svelte)[\\/]|[\\/]machines[\\/]|vite[\\/]preload-helper/ }],
+          // What the form and every later screen share (Svelte, XState, the call's chart, the
+          // small modules both use) in one chunk, rather than a few that each cost their own
+          // compression overhead; the rest splits by itself: the call screens, the call's child
+          // machines and selectors, the config reader, the token code, the OpenVidu actors,
+          // openvidu-browser and the inspector each load when needed. Left out of the group, so
+          // they load with the screens that use them (the lazy barrel below lets them): Svelte's
+          // list and size-binding code, which the form does not use.
+          groups: [
+            {
+              name: 'framework',
+              test: (id: string) =>
+                !/svelte[\\/]src[\\/]internal[\\/]client[\\/]dom[\\/](blocks[\\/](each|key)|elements[\\/]bindings[\\/]size)\.js$/.test(id) &&
+                /node_modules[\\/](svelte|xstate|@xstate[\\/]svelte)[\\/]|vite[\\/]preload-helper|[\\/]machines[\\/](?!call\.(children|selectors)\.|devices\.|screen-share\.|stream\.)|[\\/]src[\\/](load-once|session-link)\.ts$/.test(id),
+            },
+          ],
         },
       },
+      // Imports through a side-effect-free barrel go straight to the module that defines the
+      // name, so a module only the call screens use is not loaded with the form because the
+      // barrel (Svelte's internal/client index, marked side-effect free below) re-exports it.
+      experimental: { lazyBarrel: true },
       treeshake: {
         // @statelyai/inspect's index also holds its Sky and WebSocket inspectors, which we never
         // use; these dependencies of theirs have no side effects of their own to keep
-        // (6.5 kB gzip of the ?inspect chunk).
-        moduleSideEffects: (id: string) => !/node_modules[\\/](superjson|safe-stable-stringify|copy-anything|is-what|partysocket|isomorphic-ws)[\\/]/.test(id),
+        // (6.5 kB gzip of the ?inspect chunk). Svelte's internal/client index only re-exports
+        // (see lazyBarrel above).
+        moduleSideEffects: (id: string) =>
+          !/svelte[\\/]src[\\/]internal[\\/]client[\\/]index\.js$/.test(id) &&
+          !/node_modules[\\/](superjson|safe-stable-stringify|copy-anything|is-what|partysocket|isomorphic-ws)[\\/]/.test(id),
       },
     },
   },

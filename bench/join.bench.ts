@@ -161,6 +161,20 @@ export const joinBench: Benchmark = {
         baseline: round(base.median, 0), ratio: round(page.median / base.median, 2), note: `page p95 ${round(page.p95, 0)}`,
       });
     }
+    // The same steps for the pre-join join (issue 11): where its time goes, against the same baseline.
+    for (const [k, label] of [
+      ['token', 'pre-join: fetchingToken (click → "Connecting…")'],
+      ['connect', 'pre-join: connecting ("Connecting…" → "Starting your camera…")'],
+      ['beforeJoinRoom', 'pre-join: click → joinRoom sent'],
+      ['publishVideoRtt', 'pre-join: publishVideo round trip'],
+    ] as const) {
+      const pre = of('prejoin', k);
+      const base = of('tutorial', k);
+      rows.push({
+        figure: '1 join breakdown', metric: `${label} (median)`, value: round(pre.median, 0), unit: 'ms',
+        baseline: round(base.median, 0), ratio: round(pre.median / base.median, 2), note: `pre-join p95 ${round(pre.p95, 0)}`,
+      });
+    }
     const lib = of('page', 'libLoaded');
     rows.push({ figure: '1 join breakdown', metric: 'click → openvidu-browser chunk loaded (call page only; Resource Timing)', value: round(lib.median, 0), unit: 'ms', note: `p95 ${round(lib.p95, 0)}` });
     return { rows, details: samples };

@@ -3,10 +3,13 @@
 // is read when reconnecting starts, and the message that ends the call names that same wait.
 import { assign } from 'xstate';
 import { reconnectTimedOut } from './call.errors.ts';
-import type { CallMachine } from './call.machine.ts';
+import type { callChart } from './call.chart.ts';
+
+/** The chart or the whole machine: both have the same type. */
+type CallChart = typeof callChart;
 
 /** The machine with its reconnection timer and its message following `waitMs()`. */
-export function withReconnectWindow(machine: CallMachine, waitMs: () => number): CallMachine {
+export function withReconnectWindow(machine: CallChart, waitMs: () => number): CallChart {
   return machine.provide({
     delays: { reconnectWindow: () => waitMs() },
     actions: { recordReconnectTimedOut: assign({ error: () => reconnectTimedOut(waitMs()) }) },

@@ -14,17 +14,8 @@ export type DevicesSnapshot = SnapshotFrom<typeof devicesMachine>;
 export type ScreenShareActorRef = ActorRefFrom<ScreenShareMachine>;
 export type ScreenShareSnapshot = SnapshotFrom<ScreenShareMachine>;
 
-/** Which screen a person sees. */
-export type CallScreen = 'form' | 'joining' | 'call' | 'failed' | 'ended';
-
-export function screenOf(snapshot: CallSnapshot): CallScreen {
-  if (snapshot.matches('fetchingToken')) return 'joining';
-  if (snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' })) return 'joining';
-  if (snapshot.matches('session')) return 'call';
-  if (snapshot.matches('failed')) return 'failed';
-  if (snapshot.matches('ended')) return 'ended';
-  return 'form';
-}
+// Which screen a person sees: in a module of its own, which the page needs before the others.
+export { screenOf, type CallScreen } from './call.screen.ts';
 
 /** The progress line while joining, worded from the state. */
 export function joiningStep(snapshot: CallSnapshot): string | null {
@@ -35,11 +26,12 @@ export function joiningStep(snapshot: CallSnapshot): string | null {
 }
 
 /**
- * Whether the joining screen shows your camera's preview: from the moment a Session exists the
- * camera may be starting, so its tile waits for the picture (it appears when the camera is on).
+ * Whether the joining screen shows your own video: from the click on, the pre-join preview's
+ * camera (whose tracks are the ones published) shows in it, and once a Session exists the camera
+ * may be starting anew; without either its tile waits for the picture.
  */
 export function showsPreview(snapshot: CallSnapshot): boolean {
-  const joining = snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
+  const joining = snapshot.matches('fetchingToken') || snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
   return joining && snapshot.context.media.video;
 }
 

@@ -14,9 +14,7 @@ import type {
   SessionCommand,
   SessionEvent,
 } from './call.types.ts';
-import { devicesMachine } from './devices.machine.ts';
-import { screenShareMachine } from './screen-share.machine.ts';
-import { streamMachine } from './stream.machine.ts';
+import type { callChildren } from './call.children.ts';
 
 /**
  * How long a join step may take before the person is told. Neither step can hang forever:
@@ -27,6 +25,17 @@ const STEP_TIMEOUT_MS = 20_000;
 
 /** What a placeholder actor says when the page forgot to provide the real one. */
 const notProvided = (what: string) => ({ kind: 'unexpected', message: `No ${what} was provided.` });
+
+/**
+ * A child machine's place, typed as that machine (call.children.ts) but without its code: the
+ * chart is usable (and its form shown) before the children load. call.machine.ts and the page
+ * give the real ones; this one only fails to start.
+ */
+function childPlaceholder<Name extends keyof typeof callChildren>(name: Name): (typeof callChildren)[Name] {
+  return fromCallback(() => {
+    throw notProvided(`${name} machine`);
+  }) as unknown as (typeof callChildren)[Name];
+}
 
 export const callSetup = setup({
   types: {
@@ -54,9 +63,9 @@ export const callSetup = setup({
     // Says goodbye to the server (`leaving`): resolves once said. It never fails: a goodbye that
     // cannot be said (the server is gone) is as good as said.
     leave: fromPromise<void, void>(async () => undefined),
-    stream: streamMachine,
-    devices: devicesMachine,
-    screenShare: screenShareMachine,
+    stream: childPlaceholder('stream'),
+    devices: childPlaceholder('devices'),
+    screenShare: childPlaceholder('screenShare'),
     // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
     // hands its tracks to the connect actor on Join.
     preview: fromCallback(() => undefined),

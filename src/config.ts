@@ -147,7 +147,6 @@ function absolute(url: string, pageUrl: string, field: string): string {
   }
 }
 
-/** A session name to fill in, from a shared link (`?session=Name`): always honoured. */
-export function sessionFromLink(search: string): string | null {
-  return new URLSearchParams(search).get('session');
-}
+// A session name to fill in from a shared link: in a module of its own, which the form needs at
+// once, while the rest of this one loads beside it (main.ts).
+export { sessionFromLink } from './session-link.ts';

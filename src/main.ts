@@ -3,14 +3,13 @@
 import { mount } from 'svelte';
 import { createActor, fromPromise } from 'xstate';
 import { RECONNECT_WINDOW_MS } from '../machines/call.errors.ts';
-import { callMachine } from '../machines/call.machine.ts';
+import { callChart } from '../machines/call.chart.ts';
 import { withReconnectWindow } from '../machines/call.reconnect-wait.ts';
 import type { FetchTokenInput } from '../machines/call.types.ts';
-import { screenShareMachine } from '../machines/screen-share.machine.ts';
 import type { ScreenTokenInput } from '../machines/screen-share.types.ts';
-import { streamMachine } from '../machines/stream.machine.ts';
 import './app.css';
-import { loadRuntimeConfig, resolvePageConfig, sessionFromLink, type PageConfig } from './config.ts';
+import type { PageConfig } from './config.ts';
+import { sessionFromLink } from './session-link.ts';
 import { inspectRequested, linkAsksInspect } from './inspect/gate.ts';
 import { deferredLogic } from './deferred-logic.ts';
 import { loadOnce } from './load-once.ts';
@@ -21,19 +20,21 @@ import { loadPreview, previewActor } from './openvidu/preview.actor.ts';
 import App from './views/App.svelte';
 import { loadCallScreens } from './views/call-screens.ts';
 
-// config.json loads in parallel with everything else: the form does not need it, only Join (and
-// the inspector) does. A failed load is retried at the next Join; a bad config is said on the page
-// at once, and again by Join.
+// config.json (and the code that reads it) loads in parallel with everything else: the form does
+// not need it, only Join (and the inspector) does. A failed load is retried at the next Join; a
+// bad config is said on the page at once, and again by Join.
 // The reconnection window it sets is read by the call actor, which starts before config.json
 // arrives: it reaches `reconnecting` only through fetchingToken, which waits for the config.
 let reconnectWindowMs = RECONNECT_WINDOW_MS;
 const loadConfig = loadOnce(() =>
-  loadRuntimeConfig(new URL('config.json', document.baseURI).href)
-    .then((runtime) => resolvePageConfig(runtime, location.search, location.href))
-    .then((config) => {
-      reconnectWindowMs = config.reconnectWindowMs;
-      return config;
-    }),
+  import('./config.ts').then(({ loadRuntimeConfig, resolvePageConfig }) =>
+    loadRuntimeConfig(new URL('config.json', document.baseURI).href)
+      .then((runtime) => resolvePageConfig(runtime, location.search, location.href))
+      .then((config) => {
+        reconnectWindowMs = config.reconnectWindowMs;
+        return config;
+      }),
+  ),
 );
 const configReady: Promise<PageConfig | undefined> = loadConfig().then(
   (config) => {
@@ -58,40 +59,68 @@ function showConfigProblem(message: string | undefined): void {
   document.body.prepend(notice);
 }
 
-// The token code and the OpenVidu actors are needed only from Join on: they load then (or
-// earlier, once the page is idle), not with the form. Every way into the states that use the
-// OpenVidu actors passes through fetchingToken, which waits for them, so the deferred logic
+// The token code, the OpenVidu actors and the call's child machines are needed only from Join
+// on: they load then (or earlier, once the page is idle), not with the form. Every way into the
+// states that use them passes through fetchingToken, which waits for them, so the deferred logic
 // below always finds them loaded.
 type OpenViduActors = ReturnType<typeof import('./openvidu/index.ts').createOpenViduActors>;
 let openvidu: OpenViduActors | undefined;
 const loadOpenVidu = loadOnce(() => import('./openvidu/index.ts').then((module) => (openvidu = module.createOpenViduActors())));
+let tokenSource: TokenSource | undefined;
 const loadTokenSource = loadOnce(() =>
-  Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => token.createTokenSource(config.token)),
+  Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => (tokenSource = token.createTokenSource(config.token))),
+);
+type CallChildren = typeof import('../machines/call.children.ts').callChildren;
+let children: CallChildren | undefined;
+const loadChildren = loadOnce(() =>
+  import('../machines/call.children.ts').then(({ callChildren }) => {
+    children = {
+      stream: callChildren.stream.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
+      devices: callChildren.devices,
+      // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
+      screenShare: callChildren.screenShare.provide({
+        actors: {
+          fetchScreenToken: fromPromise<string, ScreenTokenInput>(async ({ input, signal }) => (await loadTokenSource())(input.sessionName, signal)),
+          screenConnection: deferredLogic(() => openvidu?.screenConnection),
+        },
+      }),
+    };
+    return children;
+  }),
 );
 
-const machine = withReconnectWindow(callMachine, () => reconnectWindowMs).provide({
+const machine = withReconnectWindow(callChart, () => reconnectWindowMs).provide({
   actors: {
-    fetchToken: fromPromise<string, FetchTokenInput>(async ({ input, signal }) => {
-      const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu()]);
-      return tokenSource(input.sessionName, signal);
+    fetchToken: fromPromise<string, FetchTokenInput>(({ input, signal }) => {
+      // Usually all loaded already (the page preloads them while the form is shown): then the
+      // request goes out now, not a few microtasks later, after the joining screen's render.
+      if (tokenSource && openvidu && children) return tokenSource(input.sessionName, signal);
+      return Promise.all([loadTokenSource(), loadOpenVidu(), loadChildren()]).then(([source]) => source(input.sessionName, signal));
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
     connect: deferredLogic(() => openvidu?.connect),
     publish: deferredLogic(() => openvidu?.publish),
     leave: deferredLogic(() => openvidu?.leave),
-    stream: streamMachine.provide({ actors: { subscriber: deferredLogic(() => openvidu?.subscriber) } }),
-    // Your screen: a token of its own from the same token source, and a second OpenVidu Session.
-    screenShare: screenShareMachine.provide({
-      actors: {
-        fetchScreenToken: fromPromise<string, ScreenTokenInput>(async ({ input, signal }) => (await loadTokenSource())(input.sessionName, signal)),
-        screenConnection: deferredLogic(() => openvidu?.screenConnection),
-      },
-    }),
+    stream: deferredLogic(() => children?.stream),
+    devices: deferredLogic(() => children?.devices),
+    screenShare: deferredLogic(() => children?.screenShare),
     preview: previewActor,
   },
 });
-// Videos exist only in the joining and call screens, which come after fetchingToken.
-const attachVideo: AttachVideo = (video, key) => openvidu?.attachVideo(video, key) ?? (() => {});
+// Videos exist only in the joining and call screens. The joining screen shows your own video from
+// the click on, which can be before the OpenVidu code has arrived: the video is attached once it has.
+const attachVideo: AttachVideo = (video, key) => {
+  if (openvidu) return openvidu.attachVideo(video, key);
+  let detach: (() => void) | undefined;
+  let detached = false;
+  loadOpenVidu().then((actors) => {
+    if (!detached) detach = actors.attachVideo(video, key);
+  }, () => undefined); // the join reports it
+  return () => {
+    detached = true;
+    detach?.();
+  };
+};
 
 // `?inspect` (where config.json allows link overrides) or a build with VITE_INSPECT=true: stream
 // every actor to the Stately inspector from the first event. Loaded only then, and ready before
@@ -130,6 +159,7 @@ mount(App, { target, props: { actor, attachVideo, loadPreview } });
 const preload = () => {
   loadOpenVidu().then((actors) => actors.preload(), () => undefined);
   loadTokenSource().catch(() => undefined);
+  loadChildren().catch(() => undefined);
   loadCallScreens().catch(() => undefined); // App.svelte says so if it is still missing when needed
 };
 if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });

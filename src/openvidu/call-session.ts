@@ -82,11 +82,14 @@ export class CallSession {
       const ready = await this.#ready;
       signal.throwIfAborted();
       session = ready.session;
+      // The WebSocket first (openvidu-call's shape of connection data: its pages show our name,
+      // and the tutorial's read clientData): its handshake and joinRoom are the longer wait, and
+      // the devices start while they are under way.
+      const connected = session.connect(token, cameraConnectionData(this.#nickname, this.#participantId));
       const preview = takePreview();
       if (choice.audio || choice.video) this.#warm = { choice, publisher: this.#startDevices(ready.ov, choice, preview) };
       else for (const track of preview?.getTracks() ?? []) track.stop();
-      // openvidu-call's shape: its pages show our name, and the tutorial's read clientData.
-      await session.connect(token, cameraConnectionData(this.#nickname, this.#participantId));
+      await connected;
       // Only the server's ICE servers, or none: without this openvidu-browser falls back to
       // public STUN servers, which a call on a LAN or on this machine does not need.
       ready.ov.setAdvancedConfiguration({
