@@ -2,7 +2,7 @@
 // and the words for each step live beside the machine they describe.
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
 import type { CallMachine } from './call.machine.ts';
-import { streamActorId, type Layout, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
+import { streamActorId, type DevicesAtJoin, type Layout, type ParticipantInfo, type RemoteStreamInfo } from './call.types.ts';
 import type { devicesMachine } from './devices.machine.ts';
 import type { ScreenShareMachine } from './screen-share.machine.ts';
 import type { streamMachine } from './stream.machine.ts';
@@ -24,6 +24,14 @@ export function screenOf(snapshot: CallSnapshot): CallScreen {
   if (snapshot.matches('failed')) return 'failed';
   if (snapshot.matches('ended')) return 'ended';
   return 'form';
+}
+
+/** The camera and microphone on or off on the join form: the `idle` regions' states (on outside the form). */
+export function devicesAtJoinOf(snapshot: CallSnapshot): DevicesAtJoin {
+  return {
+    camera: snapshot.matches({ idle: { camera: 'off' } }) ? 'off' : 'on',
+    microphone: snapshot.matches({ idle: { microphone: 'off' } }) ? 'off' : 'on',
+  };
 }
 
 /** The progress line while joining, worded from the state. */
