@@ -276,6 +276,10 @@ export function transitionRecorder() {
     const transitions = (event as unknown as { _transitions: Parameters<typeof transitionKey>[0][] })._transitions;
     // Only the call machine's transitions: stream actors have a definition of their own.
     for (const t of transitions) {
+      // An eventless (`always`) transition is not one of the definition's transitions to cover:
+      // it follows from the state entered (a device chosen off on the form shows off again), and
+      // the state it leads to is what the paths compare.
+      if (t.eventType === '') continue;
       if (t.source.id === 'call' || t.source.id.startsWith('call.')) taken.push(transitionKey(t));
       else if (isDeviceTransition(t.source.id)) devicesTaken.push(transitionKey(t));
       else if (isScreenShareTransition(t.source.id)) screenTaken.push(transitionKey(t));
