@@ -48,7 +48,8 @@ export function joiningStep(snapshot: CallSnapshot): string | null {
  */
 export function showsPreview(snapshot: CallSnapshot): boolean {
   const joining = snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
-  return joining && snapshot.context.media.video;
+  // A camera chosen off on the form is not started: there is no picture to wait for.
+  return joining && snapshot.context.media.video && snapshot.context.atJoin.camera === 'on';
 }
 
 export const isLeaving = (snapshot: CallSnapshot): boolean => snapshot.matches({ session: 'leaving' });

@@ -2,8 +2,8 @@
 // `idle.camera` / `idle.microphone` regions, the preview actor told of each change, the choice
 // kept for the join (connect, publish, the devices actor's first states) and for the form again.
 import { describe, expect, it } from 'vitest';
-import { devicesActorOf, devicesAtJoinOf, ownDevices } from '../../../machines/call.selectors.ts';
-import { startFakeCall } from './fakes.ts';
+import { devicesActorOf, devicesAtJoinOf, ownDevices, showsPreview } from '../../../machines/call.selectors.ts';
+import { flush, startFakeCall } from './fakes.ts';
 
 const devicesOf = (call: ReturnType<typeof startFakeCall>) => {
   const devices = devicesActorOf(call.actor.getSnapshot());
@@ -81,5 +81,22 @@ describe('camera and microphone on the join form', () => {
     call.actor.send({ type: 'user.toggleCamera' });
     expect(call.actor.getSnapshot().value).toBe('fetchingToken');
     expect(call.actor.getSnapshot().context.atJoin).toEqual({ camera: 'on', microphone: 'on' });
+  });
+});
+
+describe('the joining screen', () => {
+  it('waits for your camera picture only when the camera was left on', async () => {
+    for (const [toggle, shown] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const call = startFakeCall();
+      if (toggle) call.actor.send({ type: 'user.toggleCamera' });
+      call.actor.send({ type: 'user.join', sessionName: 'SessionA', nickname: 'Alice' });
+      call.lastTokenRequest().resolve('ws://localhost:4443?sessionId=SessionA&token=tok_A');
+      await flush();
+      expect(call.actor.getSnapshot().value).toEqual({ session: 'connecting' });
+      expect(showsPreview(call.actor.getSnapshot())).toBe(shown);
+    }
   });
 });
