@@ -31,6 +31,7 @@ export const callChart = inSessionSetup.createMachine({
     nickname: input?.nickname ?? '',
     formError: null,
     media: { audio: true, video: true },
+    atJoin: { camera: input?.atJoin?.camera ?? 'on', microphone: input?.atJoin?.microphone ?? 'on' },
     connectionId: null,
     ownStreamId: null,
     participants: [],
@@ -47,13 +48,50 @@ export const callChart = inSessionSetup.createMachine({
   states: {
     // The join form, with its camera preview. A second join cannot start here while one is under
     // way, because no other state accepts `user.join`.
+    // The camera and microphone can be turned off here, before joining: one region each, whose
+    // state the call starts with (context.atJoin keeps it while the form is not shown, so coming
+    // back here, or a reload, shows the same choice).
     idle: {
-      invoke: { id: 'preview', src: 'preview' },
+      type: 'parallel',
+      invoke: { id: 'preview', src: 'preview', input: ({ context }) => context.atJoin },
       on: {
         'user.join': [
           { guard: 'joinIsValid', target: 'fetchingToken', actions: 'rememberJoin' },
           { actions: 'refuseJoin' },
         ],
+      },
+      states: {
+        camera: {
+          initial: 'on',
+          states: {
+            // The preview shows your camera; the call starts with it published.
+            on: {
+              always: { guard: 'cameraOffAtJoin', target: 'off' },
+              on: { 'user.toggleCamera': { target: 'off', actions: { type: 'turnAtJoin', params: { kind: 'camera', to: 'off' } } } },
+            },
+            // Not even open (its light is out); the call starts with it off, and others see your name.
+            off: {
+              on: { 'user.toggleCamera': { target: 'on', actions: { type: 'turnAtJoin', params: { kind: 'camera', to: 'on' } } } },
+            },
+          },
+        },
+        microphone: {
+          initial: 'on',
+          states: {
+            on: {
+              always: { guard: 'microphoneOffAtJoin', target: 'off' },
+              on: {
+                'user.toggleMicrophone': { target: 'off', actions: { type: 'turnAtJoin', params: { kind: 'microphone', to: 'off' } } },
+              },
+            },
+            // Muted: the level meter says so, and the call starts with it muted (others see the mark).
+            off: {
+              on: {
+                'user.toggleMicrophone': { target: 'on', actions: { type: 'turnAtJoin', params: { kind: 'microphone', to: 'on' } } },
+              },
+            },
+          },
+        },
       },
     },
     // Asking for a fresh token: tokens are single use, so every join (and rejoin) fetches one.
@@ -106,7 +144,12 @@ export const callChart = inSessionSetup.createMachine({
             src: 'connect',
             // The token arrives with the event that entered this state and is handed straight to the
             // actor: it never sits in context, where the inspector would show it.
-            input: ({ context, event }) => ({ token: tokenFrom(event), nickname: context.nickname, media: context.media }),
+            input: ({ context, event }) => ({
+              token: tokenFrom(event),
+              nickname: context.nickname,
+              media: context.media,
+              atJoin: context.atJoin,
+            }),
             onDone: [
               {
                 // A rejoin after "join without camera and microphone" keeps that choice: there is
@@ -135,7 +178,7 @@ export const callChart = inSessionSetup.createMachine({
           invoke: {
             id: 'publish',
             src: 'publish',
-            input: ({ context }) => ({ media: context.media }),
+            input: ({ context }) => ({ media: context.media, atJoin: context.atJoin }),
             onDone: {
               target: 'inCall',
               actions: { type: 'rememberOwnStream', params: ({ event }) => ({ streamId: event.output }) },
@@ -163,8 +206,9 @@ export const callChart = inSessionSetup.createMachine({
         inCall: {
           initial: 'live',
           invoke: [
-            // Your microphone and camera while in the call (machines/devices.machine.ts).
-            { id: 'devices', src: 'devices' },
+            // Your microphone and camera while in the call (machines/devices.machine.ts), starting
+            // as they were chosen on the form.
+            { id: 'devices', src: 'devices', input: ({ context }) => context.atJoin },
             // Your screen, on a second connection (machines/screen-share.machine.ts).
             {
               id: 'screenShare',

@@ -1,8 +1,9 @@
 // The guards and actions of joining and of its ways to fail: the form, the join steps' results,
 // the errors and notices they leave. call.machine.ts names them in its transitions.
-import { assertEvent, assign } from 'xstate';
+import { assertEvent, assign, enqueueActions } from 'xstate';
 import { chatMessageProblem, joinFormProblem, toCallError } from './call.errors.ts';
 import { callSetup } from './call.setup.ts';
+import type { DeviceKind, DeviceSwitch, PreviewCommand } from './call.types.ts';
 
 export const joiningSetup = callSetup.extend({
   guards: {
@@ -14,6 +15,9 @@ export const joiningSetup = callSetup.extend({
       assertEvent(event, 'user.sendChat');
       return chatMessageProblem(event.text) === null;
     },
+    // Back on the form (a reload, a call left): a device chosen off shows off again.
+    cameraOffAtJoin: ({ context }) => context.atJoin.camera === 'off',
+    microphoneOffAtJoin: ({ context }) => context.atJoin.microphone === 'off',
     nothingToPublish: ({ context }) => !context.media.audio && !context.media.video,
     // "Join without it" with nothing left to publish means joining to watch and listen only.
     nothingLeftToPublish: ({ context }) => {
@@ -32,6 +36,12 @@ export const joiningSetup = callSetup.extend({
         formError: null,
         media: { audio: true, video: true },
       };
+    }),
+    // A device turned on or off on the form: the choice is kept for the join (and the next visit,
+    // which the preview remembers), and the preview turns its track on or off.
+    turnAtJoin: enqueueActions(({ context, enqueue }, params: { kind: DeviceKind; to: DeviceSwitch }) => {
+      enqueue.assign({ atJoin: { ...context.atJoin, [params.kind]: params.to } });
+      enqueue.sendTo('preview', { type: 'preview.turn', kind: params.kind, to: params.to } satisfies PreviewCommand);
     }),
     // The form keeps exactly what was typed, and says which field to fix.
     refuseJoin: assign(({ event }) => {

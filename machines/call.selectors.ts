@@ -15,7 +15,7 @@ export type ScreenShareActorRef = ActorRefFrom<ScreenShareMachine>;
 export type ScreenShareSnapshot = SnapshotFrom<ScreenShareMachine>;
 
 // Which screen a person sees: in a module of its own, which the page needs before the others.
-export { screenOf, type CallScreen } from './call.screen.ts';
+export { devicesAtJoinOf, screenOf, type CallScreen } from './call.screen.ts';
 
 /** The progress line while joining, worded from the state. */
 export function joiningStep(snapshot: CallSnapshot): string | null {
@@ -32,7 +32,8 @@ export function joiningStep(snapshot: CallSnapshot): string | null {
  */
 export function showsPreview(snapshot: CallSnapshot): boolean {
   const joining = snapshot.matches('fetchingToken') || snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
-  return joining && snapshot.context.media.video;
+  // A camera chosen off on the form is not started: there is no picture to wait for.
+  return joining && snapshot.context.media.video && snapshot.context.atJoin.camera === 'on';
 }
 
 export const isLeaving = (snapshot: CallSnapshot): boolean => snapshot.matches({ session: 'leaving' });

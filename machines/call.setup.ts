@@ -6,9 +6,11 @@ import { RECONNECT_WINDOW_MS } from './call.errors.ts';
 import type {
   CallContext,
   CallEvent,
+  CallInput,
   ConnectInput,
+  DevicesAtJoin,
   FetchTokenInput,
-  JoinRequest,
+  PreviewCommand,
   PublishInput,
   SessionActorInput,
   SessionCommand,
@@ -41,7 +43,7 @@ export const callSetup = setup({
   types: {
     context: {} as CallContext,
     events: {} as CallEvent,
-    input: {} as Partial<JoinRequest> | undefined,
+    input: {} as CallInput | undefined,
   },
   actors: {
     // These are placeholders: src/main.ts provides the real ones (src/token, src/openvidu) and the
@@ -67,8 +69,9 @@ export const callSetup = setup({
     devices: childPlaceholder('devices'),
     screenShare: childPlaceholder('screenShare'),
     // The pre-join preview (src/openvidu/preview.actor.ts): runs while the form is shown, and
-    // hands its tracks to the connect actor on Join.
-    preview: fromCallback(() => undefined),
+    // hands its tracks to the connect actor on Join. It starts with the on/off choice and is told
+    // each change (`preview.turn`): turning the camera off stops its track.
+    preview: fromCallback<PreviewCommand, DevicesAtJoin>(() => undefined),
   },
   delays: {
     stepTimeout: STEP_TIMEOUT_MS,

@@ -19,6 +19,25 @@ export interface MediaChoice {
   video: boolean;
 }
 
+/** A device the person turned on or off. */
+export type DeviceSwitch = 'on' | 'off';
+
+/**
+ * Whether the camera and microphone are on when the call starts: chosen on the join form (the
+ * machine's `idle.camera` / `idle.microphone` states), remembered for the next visit, and honoured
+ * at join (published off, the camera not even open) and by the call's devices actor.
+ */
+export interface DevicesAtJoin {
+  camera: DeviceSwitch;
+  microphone: DeviceSwitch;
+}
+
+/** What the call machine is started with: the form's fields, and the on/off choice remembered. */
+export type CallInput = Partial<JoinRequest> & { atJoin?: Partial<DevicesAtJoin> };
+
+/** What the call machine tells the pre-join preview actor: a device turned on or off on the form. */
+export type PreviewCommand = { type: 'preview.turn'; kind: DeviceKind; to: DeviceSwitch };
+
 /** Which field of the join form a problem is about. */
 export type JoinField = 'sessionName' | 'nickname';
 
@@ -120,6 +139,8 @@ export interface CallContext {
   /** Why the last join attempt was refused before any request was made. */
   formError: JoinFormProblem | null;
   media: MediaChoice;
+  /** The camera and microphone chosen on or off on the form: the `idle` regions' states, kept while the form is not shown. */
+  atJoin: DevicesAtJoin;
   /** Our own connection, once OpenVidu accepted the token. */
   connectionId: string | null;
   /** Our own published stream, once the server answered publishVideo. */
@@ -236,11 +257,14 @@ export interface ConnectInput {
    * the camera is warm (and its preview showing) by the time `publishing` comes.
    */
   media: MediaChoice;
+  /** A device chosen off on the form starts off: published inactive, the camera not opened. */
+  atJoin: DevicesAtJoin;
 }
 
 /** `publishing`'s actor: starts the camera and microphone and publishes them; its output is our stream id. */
 export interface PublishInput {
   media: MediaChoice;
+  atJoin: DevicesAtJoin;
 }
 
 export interface FetchTokenInput {

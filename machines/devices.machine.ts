@@ -11,8 +11,11 @@
 //                * → unavailable   unplugged, or the one picked could not start: shown off, with
 //                                   a notice; picking one (or the toggle: the default) tries again
 //   microphone:  the same, and a muted microphone can be unplugged too.
+//
+// Each starts as the person chose on the join form (its input): a device chosen off was published
+// off, so its region goes straight from `on` to `off` without a command.
 import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
-import type { DeviceKind, DevicesEvent, SessionCommand } from './call.types.ts';
+import type { DeviceKind, DevicesAtJoin, DevicesEvent, SessionCommand } from './call.types.ts';
 
 /** The id under which the call machine invokes the OpenVidu session actor. */
 export const OPENVIDU_ACTOR_ID = 'openvidu';
@@ -23,6 +26,8 @@ export interface DevicesContext {
   microphoneId: string | null;
   /** Which device went away, in words a person can act on; cleared when that kind works again. */
   notice: { kind: DeviceKind; text: string } | null;
+  /** Devices published off (chosen off on the form) whose region has not yet taken that state. */
+  startOff: DeviceKind[];
 }
 
 /**
@@ -61,12 +66,16 @@ export const devicesMachine = setup({
   types: {
     context: {} as DevicesContext,
     events: {} as DevicesEvent,
+    input: {} as DevicesAtJoin | undefined,
   },
   guards: {
+    startsOff: ({ context }, params: { kind: DeviceKind }) => context.startOff.includes(params.kind),
     isCamera: ({ event }) => 'kind' in event && event.kind === 'camera',
     isMicrophone: ({ event }) => 'kind' in event && event.kind === 'microphone',
   },
   actions: {
+    // Once: a later toggle back on must stay on.
+    startedOff: assign({ startOff: ({ context }, params: { kind: DeviceKind }) => context.startOff.filter((k) => k !== params.kind) }),
     command: enqueueActions(({ self, event, enqueue }, make: (event: DevicesEvent) => SessionCommand) => {
       const openvidu = openviduOf(self);
       if (openvidu) enqueue.sendTo(openvidu, make(event));
@@ -86,13 +95,23 @@ export const devicesMachine = setup({
 }).createMachine({
   id: 'devices',
   type: 'parallel',
-  context: { cameraId: null, microphoneId: null, notice: null },
+  context: ({ input }) => ({
+    cameraId: null,
+    microphoneId: null,
+    notice: null,
+    startOff: (['camera', 'microphone'] as const).filter((kind) => input?.[kind] === 'off'),
+  }),
   states: {
     microphone: {
       initial: 'on',
       states: {
         // Published and sending.
         on: {
+          always: {
+            guard: { type: 'startsOff', params: { kind: 'microphone' } },
+            target: 'off',
+            actions: { type: 'startedOff', params: { kind: 'microphone' } },
+          },
           on: {
             'user.toggleMicrophone': { target: 'off', actions: { type: 'command', params: () => MUTE } },
             'user.selectDevice': { guard: 'isMicrophone', target: 'switching', actions: { type: 'command', params: () => SWITCH_MICROPHONE } },
@@ -128,6 +147,11 @@ export const devicesMachine = setup({
       initial: 'on',
       states: {
         on: {
+          always: {
+            guard: { type: 'startsOff', params: { kind: 'camera' } },
+            target: 'off',
+            actions: { type: 'startedOff', params: { kind: 'camera' } },
+          },
           on: {
             'user.toggleCamera': { target: 'off', actions: { type: 'command', params: () => CAMERA_OFF } },
             'user.selectDevice': { guard: 'isCamera', target: 'switching', actions: { type: 'command', params: () => SWITCH_CAMERA } },

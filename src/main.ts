@@ -16,6 +16,7 @@ import { loadOnce } from './load-once.ts';
 import { followRoom } from './room-location.ts';
 import type { AttachVideo } from './openvidu/index.ts';
 import type { TokenSource } from './token/index.ts';
+import { rememberedOnOff } from './openvidu/device-choice.ts';
 import { loadPreview, previewActor } from './openvidu/preview.actor.ts';
 import App from './views/App.svelte';
 import { loadCallScreens } from './views/call-screens.ts';
@@ -141,6 +142,8 @@ const actor = createActor(machine, {
   input: {
     sessionName: sessionFromLink(location.search) ?? 'SessionA',
     nickname: `Participant${Math.floor(Math.random() * 100)}`,
+    // Camera or microphone turned off on the last visit's form: off again.
+    atJoin: rememberedOnOff(),
   },
 });
 actor.start();

@@ -3,14 +3,15 @@
 // actors of its steps (`connecting`, `publishing`, `leaving`) act on it. It keeps no record of
 // where the call is, which is the machine's state: only what it owns, each given up once.
 import type { OpenVidu, Publisher, Session } from 'openvidu-browser';
-import type { MediaChoice, SessionCommand, SessionEvent } from '../../machines/call.types.ts';
+import type { DevicesAtJoin, MediaChoice, SessionCommand, SessionEvent } from '../../machines/call.types.ts';
 import { loadOnce } from '../load-once.ts';
 import { readChatSignal } from './chat-signal.ts';
 import { cameraConnectionData, nicknameFromConnectionData, readConnectionData } from './connection-data.ts';
 import { busyDevice, refusedDevice } from './device-probe.ts';
 import { connectError, publisherError } from './errors.ts';
 import type { MediaRegistry } from './media-registry.ts';
-import { createOwnDevices } from './own-devices.ts';
+import { cameraOffTrack } from './camera-off-track.ts';
+import { createOwnDevices, openCamera } from './own-devices.ts';
 import type { OwnIdentity } from './own-identity.ts';
 import { takePreview } from './preview-handoff.ts';
 
@@ -30,6 +31,7 @@ export function preloadOpenVidu(): void {
 }
 
 const sameChoice = (a: MediaChoice, b: MediaChoice) => a.audio === b.audio && a.video === b.video;
+const sameStart = (a: DevicesAtJoin, b: DevicesAtJoin) => a.camera === b.camera && a.microphone === b.microphone;
 const stopTracks = (publisher: Publisher) => {
   for (const track of publisher.stream.getMediaStream()?.getTracks() ?? []) track.stop();
 };
@@ -45,7 +47,9 @@ export class CallSession {
   /** The Session while the server has us in it: disconnecting gives it up, so a goodbye is said once. */
   #joined: Session | undefined;
   /** The devices started while connecting, handed to the first publish (once: a retry starts afresh). */
-  #warm: { choice: MediaChoice; publisher: Promise<Publisher> } | undefined;
+  #warm: { choice: MediaChoice; atJoin: DevicesAtJoin; publisher: Promise<Publisher> } | undefined;
+  /** Stands in for a camera that starts off until published (camera-off-track.ts); stopped then. */
+  #cameraOff: MediaStreamTrack | undefined;
   /** The latest start of the devices: only its Publisher becomes ours; an earlier one arriving late is stopped. */
   #latest: Promise<Publisher> | undefined;
   /** Our Publisher, shown as your own video ('self') from the moment its devices are on. */
@@ -76,7 +80,7 @@ export class CallSession {
    * (the person left, the step timed out), a connect that still succeeds is disconnected at once:
    * no ghost stays behind.
    */
-  async connect(token: string, choice: MediaChoice, signal: AbortSignal): Promise<string> {
+  async connect(token: string, choice: MediaChoice, atJoin: DevicesAtJoin, signal: AbortSignal): Promise<string> {
     let session: Session;
     try {
       const ready = await this.#ready;
@@ -87,7 +91,7 @@ export class CallSession {
       // the devices start while they are under way.
       const connected = session.connect(token, cameraConnectionData(this.#nickname, this.#participantId));
       const preview = takePreview();
-      if (choice.audio || choice.video) this.#warm = { choice, publisher: this.#startDevices(ready.ov, choice, preview) };
+      if (choice.audio || choice.video) this.#warm = { choice, atJoin, publisher: this.#startDevices(ready.ov, choice, atJoin, preview) };
       else for (const track of preview?.getTracks() ?? []) track.stop();
       await connected;
       // Only the server's ICE servers, or none: without this openvidu-browser falls back to
@@ -112,15 +116,15 @@ export class CallSession {
    * they are what is asked. Resolves with our stream id; rejects with an error record naming the
    * device. When `signal` fired meanwhile, the Session's end releases what was started.
    */
-  async publish(choice: MediaChoice, signal: AbortSignal): Promise<string> {
+  async publish(choice: MediaChoice, atJoin: DevicesAtJoin, signal: AbortSignal): Promise<string> {
     const { ov, session } = await this.#ready;
     const warm = this.#warm;
     this.#warm = undefined;
     let started: Promise<Publisher>;
-    if (warm && sameChoice(warm.choice, choice)) started = warm.publisher;
+    if (warm && sameChoice(warm.choice, choice) && sameStart(warm.atJoin, atJoin)) started = warm.publisher;
     else {
       this.#releaseDevices();
-      started = this.#startDevices(ov, choice);
+      started = this.#startDevices(ov, choice, atJoin);
     }
     try {
       const publisher = await started;
@@ -131,6 +135,9 @@ export class CallSession {
         if (event.reason.startsWith('forceUnpublish')) this.#emit({ type: 'publisher.streamDestroyed', reason: event.reason });
       });
       await session.publish(publisher);
+      // Published with the camera off (others got videoActive false): the stand-in's work is done.
+      // Stopped, it makes the camera's turning on open a real one (publishVideo(true, track)).
+      this.#cameraOff?.stop();
       this.#ownDevices.attach(publisher);
       return publisher.stream.streamId;
     } catch (error) {
@@ -166,8 +173,14 @@ export class CallSession {
         this.#publisher?.publishAudio(command.enabled);
         return;
       case 'publishVideo': {
-        // Off frees the camera (its light goes out); on opens it again with the same settings.
-        const toggled = command.enabled ? this.#publisher?.publishVideo(true) : this.#publisher?.publishVideo(false, true);
+        // Off frees the camera (its light goes out); on opens the chosen camera again (the way
+        // openvidu-call does: also right for a call that started with the camera off, whose
+        // publisher never had a camera of its own to reopen).
+        const publisher = this.#publisher;
+        if (!publisher) return;
+        const toggled = command.enabled
+          ? openCamera().then((track) => publisher.publishVideo(true, track))
+          : publisher.publishVideo(false, true);
         toggled?.then(this.#ownDevices.rewatch, (error: unknown) =>
           this.#emit({
             type: 'session.exception',
@@ -183,22 +196,28 @@ export class CallSession {
   }
 
   /** Starts the devices of `choice`; once on, they show as your own video ('self'). */
-  #startDevices(ov: OpenVidu, choice: MediaChoice, tracks: MediaStream | null = null): Promise<Publisher> {
+  #startDevices(ov: OpenVidu, choice: MediaChoice, atJoin: DevicesAtJoin, tracks: MediaStream | null = null): Promise<Publisher> {
     const live = (list: MediaStreamTrack[] | undefined) => list?.find((t) => t.readyState === 'live');
+    // A camera chosen off is not opened: a stand-in track carries the video until published, so
+    // the stream has video (turned on later, it replaces the stand-in) and others see it off.
+    const cameraOff = choice.video && atJoin.camera === 'off';
     const audio = live(tracks?.getAudioTracks());
     const video = live(tracks?.getVideoTracks());
     // Use the given tracks only if they are all this choice needs; otherwise open afresh.
-    const usable = tracks !== null && (!choice.audio || audio !== undefined) && (!choice.video || video !== undefined);
+    const usable = tracks !== null && (!choice.audio || audio !== undefined) && (!choice.video || cameraOff || video !== undefined);
     for (const track of tracks?.getTracks() ?? []) {
-      const kept = usable && ((track === audio && choice.audio) || (track === video && choice.video));
+      const kept = usable && ((track === audio && choice.audio) || (track === video && choice.video && !cameraOff));
       if (!kept) track.stop();
     }
+    this.#cameraOff?.stop();
+    this.#cameraOff = cameraOff ? cameraOffTrack() : undefined;
     const started = ov.initPublisherAsync(undefined, {
       ...PUBLISHER_DEFAULTS,
       audioSource: choice.audio ? (usable ? audio : undefined) : false,
-      videoSource: choice.video ? (usable ? video : undefined) : false,
-      publishAudio: choice.audio,
-      publishVideo: choice.video,
+      videoSource: choice.video ? (this.#cameraOff ?? (usable ? video : undefined)) : false,
+      // Off from the start: the server tells everyone audioActive / videoActive false.
+      publishAudio: choice.audio && atJoin.microphone === 'on',
+      publishVideo: choice.video && !cameraOff,
     });
     this.#latest = started;
     started.then(
@@ -215,6 +234,8 @@ export class CallSession {
   /** Stops our devices, and any start of them still under way. */
   #releaseDevices(): void {
     this.#ownDevices.detach();
+    this.#cameraOff?.stop();
+    this.#cameraOff = undefined;
     this.#latest = undefined;
     this.#warm = undefined;
     if (this.#publisher) {

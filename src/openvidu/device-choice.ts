@@ -5,6 +5,9 @@ const STORAGE_KEY = 'call.devices';
 export interface DeviceChoice {
   cameraId?: string;
   microphoneId?: string;
+  /** Turned off on the join form: the next visit's form (and call) starts with it off. */
+  camera?: 'on' | 'off';
+  microphone?: 'on' | 'off';
 }
 
 export function rememberedDevices(): DeviceChoice {
@@ -21,4 +24,10 @@ export function rememberDevices(choice: DeviceChoice): void {
   } catch {
     // Private mode or storage full: the choice lasts this visit only.
   }
+}
+
+/** The on/off choice of the last visit, as the call machine's input takes it (anything else: on). */
+export function rememberedOnOff(): { camera: 'on' | 'off'; microphone: 'on' | 'off' } {
+  const { camera, microphone } = rememberedDevices();
+  return { camera: camera === 'off' ? 'off' : 'on', microphone: microphone === 'off' ? 'off' : 'on' };
 }

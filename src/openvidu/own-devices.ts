@@ -5,12 +5,29 @@
 // `device.lost`, which the devices actor (machines/devices.machine.ts) turns into its states.
 import type { Publisher } from 'openvidu-browser';
 import type { DeviceKind, SessionEvent } from '../../machines/call.types.ts';
-import { rememberDevices } from './device-choice.ts';
+import { rememberDevices, rememberedDevices } from './device-choice.ts';
 
 type DeviceReport = Extract<SessionEvent, { type: 'device.switched' | 'device.lost' }>;
 
 /** The tutorial's camera settings, as the publisher first asked for them. */
 const VIDEO = { width: 640, height: 480, frameRate: 30 };
+
+/**
+ * Opens the chosen camera (the one remembered; the default when it is gone) for turning the camera
+ * on in the call. Its track goes to publishVideo(true, track).
+ */
+export async function openCamera(): Promise<MediaStreamTrack> {
+  const { cameraId } = rememberedDevices();
+  const open = (id: string | undefined) =>
+    navigator.mediaDevices.getUserMedia({ audio: false, video: { ...VIDEO, ...(id ? { deviceId: { exact: id } } : {}) } });
+  const media = await open(cameraId).catch((error: unknown) => {
+    if (!cameraId) throw error;
+    return open(undefined);
+  });
+  const track = media.getVideoTracks()[0];
+  if (!track) throw new Error('No camera track');
+  return track;
+}
 
 const kindOf = (track: MediaStreamTrack): DeviceKind => (track.kind === 'video' ? 'camera' : 'microphone');
 const mediaKind = (kind: DeviceKind): MediaDeviceKind => (kind === 'camera' ? 'videoinput' : 'audioinput');

@@ -6,6 +6,10 @@
 // The camera starts at once when the page is already allowed to use it (on the first visit of
 // the form only: after a call the camera stays off until you turn it on), otherwise when the
 // person asks. Refusing leaves the form usable: you can join without devices.
+//
+// The camera and microphone can be off (the call machine's choice, told by preview.actor.ts):
+// a camera off is not open at all (its light is out, and the hand-off carries no video track); a
+// microphone off stays open but disabled, as a muted microphone is in the call.
 import { rememberDevices, rememberedDevices, type DeviceChoice } from './device-choice.ts';
 import { handOffPreview, takePreview } from './preview-handoff.ts';
 
@@ -67,6 +71,11 @@ export class Preview {
   #visits = 0;
   #attempt = 0;
   #watching = false;
+  /** The machine's choice: whether the camera and the microphone are on. */
+  #camera = true;
+  #microphone = true;
+  /** The latest opening of the camera alone (turned on again): an older one arriving late is stopped. */
+  #cameraAttempt = 0;
 
   get state(): PreviewState {
     return this.#state;
@@ -84,12 +93,15 @@ export class Preview {
   }
 
   /** The form is shown: take back a hand-off a cancelled join left, or start if allowed. */
-  async activate(): Promise<void> {
+  async activate(wanted: { camera: 'on' | 'off'; microphone: 'on' | 'off' } = { camera: 'on', microphone: 'on' }): Promise<void> {
     this.#active = true;
+    this.#camera = wanted.camera === 'on';
+    this.#microphone = wanted.microphone === 'on';
     const first = this.#visits++ === 0;
     const returned = takePreview();
     if (returned) {
-      this.#set({ stream: returned, status: 'on', reason: null });
+      this.#set({ stream: this.#applyChoice(returned), status: 'on', reason: null });
+      if (this.#camera && returned.getVideoTracks().length === 0) await this.#openCamera();
       return;
     }
     if (first && (await this.#granted()) && this.#active && this.#state.status === 'off') await this.start();
@@ -99,6 +111,7 @@ export class Preview {
   deactivate(): void {
     this.#active = false;
     this.#attempt++;
+    this.#cameraAttempt++;
     const { stream } = this.#state;
     if (stream && this.#state.status === 'on') handOffPreview(stream);
     else stopAll(stream);
@@ -112,11 +125,13 @@ export class Preview {
       return;
     }
     const attempt = ++this.#attempt;
+    this.#cameraAttempt++;
     stopAll(this.#state.stream); // before opening again: a phone may have one camera only
     this.#set({ status: 'starting', stream: null, reason: null });
     const wanted = { ...remembered(), ...(this.#state.cameraId ? { cameraId: this.#state.cameraId } : {}), ...(this.#state.microphoneId ? { microphoneId: this.#state.microphoneId } : {}) };
     const constraints = (choice: Remembered): MediaStreamConstraints => ({
-      video: { ...VIDEO, ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) },
+      // A camera turned off is not opened: its light stays out.
+      video: this.#camera ? { ...VIDEO, ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) } : false,
       audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
     });
     let stream: MediaStream;
@@ -136,11 +151,59 @@ export class Preview {
       }
     }
     if (attempt !== this.#attempt || !this.#active) return stopAll(stream);
-    const cameraId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? '';
-    const microphoneId = stream.getAudioTracks()[0]?.getSettings().deviceId ?? '';
-    remember({ cameraId, microphoneId });
+    // Turned off meanwhile: the choice wins over what was asked.
+    stream = this.#applyChoice(stream);
+    const cameraId = stream.getVideoTracks()[0]?.getSettings().deviceId || this.#state.cameraId;
+    const microphoneId = stream.getAudioTracks()[0]?.getSettings().deviceId || this.#state.microphoneId;
+    // Only ids of devices really opened: a camera left off keeps the one chosen before.
+    remember({ ...(cameraId ? { cameraId } : {}), ...(microphoneId ? { microphoneId } : {}) });
     this.#set({ status: 'on', stream, cameraId, microphoneId, notice: notice ?? this.#state.notice, reason: null });
     await this.listDevices();
+  }
+
+  /**
+   * The machine's choice changed. The camera off: its track stops (the light goes out) and leaves
+   * the stream; on: it opens again, beside the microphone. The microphone off: disabled, so the
+   * level meter reads silence and nothing of it is ever sent.
+   */
+  async turn(kind: 'camera' | 'microphone', on: boolean): Promise<void> {
+    if (kind === 'microphone') {
+      this.#microphone = on;
+      for (const track of this.#state.stream?.getAudioTracks() ?? []) track.enabled = on;
+      return;
+    }
+    this.#camera = on;
+    this.#cameraAttempt++;
+    const { stream, status } = this.#state;
+    if (!stream || status !== 'on') return; // nothing open: the next start follows the choice
+    if (!on) this.#set({ stream: this.#applyChoice(stream) });
+    else if (stream.getVideoTracks().length === 0) await this.#openCamera();
+  }
+
+  /** The stream as the choice wants it: no camera track when the camera is off, the microphone enabled or not. */
+  #applyChoice(stream: MediaStream): MediaStream {
+    for (const track of stream.getAudioTracks()) track.enabled = this.#microphone;
+    if (this.#camera || stream.getVideoTracks().length === 0) return stream;
+    for (const track of stream.getVideoTracks()) track.stop();
+    // A new stream object, so the <video> showing it lets go of the last frame.
+    return new MediaStream(stream.getAudioTracks());
+  }
+
+  /** Opens the camera alone (turned on again) and puts it beside the microphone. */
+  async #openCamera(): Promise<void> {
+    const attempt = ++this.#cameraAttempt;
+    const { cameraId } = this.#state;
+    const open = (id: string) => navigator.mediaDevices.getUserMedia({ audio: false, video: { ...VIDEO, ...(id ? { deviceId: { exact: id } } : {}) } });
+    let video: MediaStream;
+    try {
+      video = await open(cameraId).catch(() => open(''));
+    } catch (error) {
+      if (attempt === this.#cameraAttempt) this.#set({ reason: refusalReason(error) });
+      return;
+    }
+    const current = this.#state.stream;
+    if (attempt !== this.#cameraAttempt || !this.#active || !current || !this.#camera) return stopAll(video);
+    this.#set({ stream: new MediaStream([...current.getAudioTracks(), ...video.getVideoTracks()]), reason: null });
   }
 
   selectCamera(deviceId: string): Promise<void> {

@@ -48,8 +48,8 @@ export function createSessionActors(media: MediaRegistry, identity: OwnIdentity)
         media.clear();
       };
     }),
-    connect: fromPromise<string, ConnectInput>(({ input, signal }) => slot.current.connect(input.token, input.media, signal)),
-    publish: fromPromise<string, PublishInput>(({ input, signal }) => slot.current.publish(input.media, signal)),
+    connect: fromPromise<string, ConnectInput>(({ input, signal }) => slot.current.connect(input.token, input.media, input.atJoin, signal)),
+    publish: fromPromise<string, PublishInput>(({ input, signal }) => slot.current.publish(input.media, input.atJoin, signal)),
     // Never rejects (the machine has nothing to offer a failed goodbye): the Session's end repeats it.
     leave: fromPromise<void, void>(async () => {
       try {

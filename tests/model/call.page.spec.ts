@@ -57,6 +57,19 @@ export const PAGE_PATHS = {
     f('session.reconnected'),
     ...left,
   ],
+  // On the form: the camera off, on and off again, the microphone off; the call starts with both
+  // off (the devices actor's regions start there), the camera is turned on in the call; back on
+  // the form both are still off as chosen, and the microphone is turned on again.
+  'camera and microphone off before joining: the call starts with both off, the camera turned on in it; the form keeps the choice': [
+    f('user.toggleCamera'),
+    f('user.toggleMicrophone'),
+    f('user.toggleCamera'),
+    f('user.toggleCamera'),
+    ...joined,
+    f('user.toggleCamera'),
+    ...left,
+    f('user.toggleMicrophone'),
+  ],
   'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token': [
     f('user.join', 1),
     f('user.join'),
@@ -212,6 +225,7 @@ const step = <T>(title: string, body: () => Promise<T>) => test.step(title, body
 
 test.describe('the model\'s paths on the real page', () => {
   for (const name of [
+    'camera and microphone off before joining: the call starts with both off, the camera turned on in it; the form keeps the choice',
     'a call with another person: tiles, speaking, chat, main video and layout, notices, a forced unpublish, a dropped socket, leave',
     'joins that fail: a bad form, a refused secret, a cancelled token request, a revoked token',
     'refused devices: retry, join without the camera; evicted, rejoin; join with nothing, evicted, rejoin, closed',

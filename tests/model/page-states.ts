@@ -36,6 +36,12 @@ export const PAGE_STATES = {
   idle: {
     shows: (v, m) => v.screen === 'form' && (v.formError !== '') === (m.context.formError !== null),
   },
+  'idle.camera': { shows: (v) => v.prejoinCamera !== '' },
+  'idle.camera.on': { shows: (v) => v.prejoinCamera === 'true' },
+  'idle.camera.off': { shows: (v) => v.prejoinCamera === 'false' },
+  'idle.microphone': { shows: (v) => v.prejoinMicrophone !== '' },
+  'idle.microphone.on': { shows: (v) => v.prejoinMicrophone === 'true' },
+  'idle.microphone.off': { shows: (v) => v.prejoinMicrophone === 'false' },
   fetchingToken: { shows: (v) => v.screen === 'joining' && v.step === 'Getting a token…' },
   session: { shows: (v) => v.screen === 'joining' || v.screen === 'call' },
   'session.connecting': { shows: (v) => v.screen === 'joining' && v.step === 'Connecting…' },

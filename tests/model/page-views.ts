@@ -20,6 +20,9 @@ export interface PageView {
   layout: string;
   /** The tile whose button is pressed (pinned): its nickname, or ''. */
   pinned: string;
+  /** aria-pressed of the join form's Microphone and Camera buttons ('' when there are none). */
+  prejoinMicrophone: string;
+  prejoinCamera: string;
   /** aria-pressed of your Microphone and Camera buttons ('' when there are none). */
   microphone: string;
   camera: string;
@@ -66,6 +69,8 @@ export function recordViews(): void {
       .filter((tile) => tile.querySelector('button.select[aria-pressed="true"]'))
       .map((tile) => tile.querySelector('.nickname')?.textContent?.trim() ?? '')
       .join(','),
+    prejoinMicrophone: document.querySelector('.prejoin-toggles button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
+    prejoinCamera: document.querySelector('.prejoin-toggles button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
     microphone: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('aria-pressed') ?? '',
     camera: document.querySelector('.controls button[title*="camera"]')?.getAttribute('aria-pressed') ?? '',
     microphoneState: document.querySelector('.controls button[title*="microphone"]')?.getAttribute('data-state') ?? '',

@@ -8,6 +8,9 @@ import { streamActorId } from '../../../machines/call.types.ts';
 import { flush, remoteStream, settle, startFakeCall } from './fakes.ts';
 
 const JOIN = { type: 'user.join', sessionName: 'SessionA', nickname: 'Alice' } as const;
+/** The join form, the camera and microphone on (as a first visit has them). */
+const IDLE = { idle: { camera: 'on', microphone: 'on' } };
+const BOTH_ON = { camera: 'on', microphone: 'on' };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -16,7 +19,7 @@ afterEach(() => {
 describe('the spine: idle → fetchingToken → connecting → publishing → inCall → leaving → idle', () => {
   it('walks every step with the right requests to the actors', async () => {
     const call = startFakeCall();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
 
     call.actor.send({ ...JOIN, sessionName: ' SessionA ', nickname: ' Alice ' });
     expect(call.actor.getSnapshot().value).toBe('fetchingToken');
@@ -32,12 +35,13 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
       nickname: 'Alice',
       // What the first publish will ask for, so the actor can start the camera while connecting.
       media: { audio: true, video: true },
+      atJoin: BOTH_ON,
     });
 
     await call.connected('con_me');
     expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
     expect(call.lastConnect().signal.aborted).toBe(false);
-    expect(call.publishes.map((p) => p.input)).toEqual([{ media: { audio: true, video: true } }]);
+    expect(call.publishes.map((p) => p.input)).toEqual([{ media: { audio: true, video: true }, atJoin: BOTH_ON }]);
 
     await call.published('str_me');
     expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
@@ -49,7 +53,7 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     expect(call.lastSession().stopped).toBe(false);
 
     await call.left();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.lastSession().stopped).toBe(true);
     expect(call.actor.getSnapshot().context).toMatchObject({ connectionId: null, ownStreamId: null, remoteStreams: [] });
   });
@@ -70,7 +74,7 @@ describe('the spine: idle → fetchingToken → connecting → publishing → in
     expect(call.leaves).toHaveLength(1);
     expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
     await call.left();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.lastSession().stopped).toBe(true);
   });
 
@@ -94,7 +98,7 @@ describe('the join form', () => {
   ])('refuses session %j with nickname %j before any request, naming the field %s', (sessionName, nickname, field, message) => {
     const call = startFakeCall();
     call.actor.send({ type: 'user.join', sessionName, nickname });
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.actor.getSnapshot().context.formError).toEqual({ field, message });
     // What was typed is kept exactly, not the defaults the form started with.
     expect(call.actor.getSnapshot().context).toMatchObject({ sessionName, nickname });
@@ -129,7 +133,7 @@ describe('leaving or cancelling while joining', () => {
     call.actor.send(JOIN);
     const request = call.lastTokenRequest();
     call.actor.send({ type: 'user.leave' });
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(request.signal.aborted).toBe(true);
   });
 
@@ -140,7 +144,7 @@ describe('leaving or cancelling while joining', () => {
     call.actor.send({ type: 'user.leave' });
     request.resolve('late-token');
     await flush();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.sessions).toHaveLength(0);
   });
 
@@ -157,7 +161,7 @@ describe('leaving or cancelling while joining', () => {
     expect(step.signal.aborted).toBe(true);
     expect(call.actor.getSnapshot().value).toEqual({ session: 'leaving' });
     await call.left();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.lastSession().stopped).toBe(true);
   });
 
@@ -175,7 +179,7 @@ describe('leaving or cancelling while joining', () => {
     expect(connect.signal.aborted).toBe(true);
     connect.resolve('con_late');
     await settle();
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.actor.getSnapshot().context.connectionId).toBeNull();
     expect(session.stopped).toBe(true);
   });
@@ -401,7 +405,7 @@ describe('failures', () => {
     await flush();
     expect(call.actor.getSnapshot().context.error).toEqual({ kind: 'unexpected', message: 'boom' });
     call.actor.send({ type: 'user.dismiss' });
-    expect(call.actor.getSnapshot().value).toBe('idle');
+    expect(call.actor.getSnapshot().value).toEqual(IDLE);
     expect(call.actor.getSnapshot().context.error).toBeNull();
   });
 
@@ -465,13 +469,13 @@ describe('failures', () => {
       call.actor.send({ type: 'user.retryPublish' });
       expect(call.actor.getSnapshot().value).toEqual({ session: 'publishing' });
       expect(call.publishes).toHaveLength(2);
-      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: true } });
+      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: true }, atJoin: BOTH_ON });
     });
 
     it('joins without the camera: publishes the microphone only', async () => {
       const call = await failPublishing('camera');
       call.actor.send({ type: 'user.continueWithoutDevice' });
-      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: false } });
+      expect(call.lastPublish().input).toEqual({ media: { audio: true, video: false }, atJoin: BOTH_ON });
       await call.published('str_audio');
       expect(call.actor.getSnapshot().value).toEqual({ session: { inCall: 'live' } });
     });
@@ -491,7 +495,7 @@ describe('failures', () => {
     it('joins without the microphone: publishes the camera only', async () => {
       const call = await failPublishing('microphone');
       call.actor.send({ type: 'user.continueWithoutDevice' });
-      expect(call.lastPublish().input).toEqual({ media: { audio: false, video: true } });
+      expect(call.lastPublish().input).toEqual({ media: { audio: false, video: true }, atJoin: BOTH_ON });
     });
 
     it('joins without both: in the call, publishing nothing, still seeing others', async () => {

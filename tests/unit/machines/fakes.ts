@@ -6,8 +6,11 @@ import { callMachine, type CallMachine } from '../../../machines/call.machine.ts
 import type {
   CallError,
   ConnectInput,
+  DevicesAtJoin,
   FetchTokenInput,
+  CallInput,
   JoinRequest,
+  PreviewCommand,
   PublishInput,
   SessionActorInput,
   SessionCommand,
@@ -49,6 +52,13 @@ function fakeStep<I, O>(runs: FakeStep<I, O>[]) {
   );
 }
 
+/** The pre-join preview actor: what it started with, what it was told since, whether it still runs. */
+export interface FakePreview {
+  input: DevicesAtJoin;
+  commands: PreviewCommand[];
+  stopped: boolean;
+}
+
 export interface FakeSubscriber {
   streamId: string;
   stopped: boolean;
@@ -71,7 +81,8 @@ export interface ScreenTokenRequest {
 }
 
 /** `base`: the call machine as the page configures it before its actors (by default, as defined). */
-export function startFakeCall(input: Partial<JoinRequest> = {}, base: CallMachine = callMachine) {
+export function startFakeCall(input: CallInput = {}, base: CallMachine = callMachine) {
+  const previews: FakePreview[] = [];
   const tokenRequests: TokenRequest[] = [];
   const sessions: FakeSession[] = [];
   const subscribers: FakeSubscriber[] = [];
@@ -89,6 +100,14 @@ export function startFakeCall(input: Partial<JoinRequest> = {}, base: CallMachin
             tokenRequests.push({ input, signal, resolve, reject });
           }),
       ),
+      preview: fromCallback<PreviewCommand, DevicesAtJoin>(({ input, receive }) => {
+        const preview: FakePreview = { input, commands: [], stopped: false };
+        previews.push(preview);
+        receive((command) => preview.commands.push(command));
+        return () => {
+          preview.stopped = true;
+        };
+      }),
       connect: fakeStep(connects),
       publish: fakeStep(publishes),
       leave: fakeStep(leaves),
@@ -190,8 +209,19 @@ export function startFakeCall(input: Partial<JoinRequest> = {}, base: CallMachin
     await published();
   }
 
+  /** The preview running now, and whether it shows each device on (its input, then what it was told). */
+  const livePreview = () => {
+    const preview = previews.filter((p) => !p.stopped).at(-1);
+    if (!preview) return undefined;
+    const shown = { ...preview.input };
+    for (const command of preview.commands) shown[command.kind] = command.to;
+    return shown;
+  };
+
   return {
     actor,
+    previews,
+    livePreview,
     tokenRequests,
     sessions,
     subscribers,
