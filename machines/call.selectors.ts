@@ -26,12 +26,11 @@ export function joiningStep(snapshot: CallSnapshot): string | null {
 }
 
 /**
- * Whether the joining screen shows your own video: from the click on, the pre-join preview's
- * camera (whose tracks are the ones published) shows in it, and once a Session exists the camera
- * may be starting anew; without either its tile waits for the picture.
+ * Whether the joining screen shows your camera's preview: from the moment a Session exists the
+ * camera may be starting, so its tile waits for the picture (it appears when the camera is on).
  */
 export function showsPreview(snapshot: CallSnapshot): boolean {
-  const joining = snapshot.matches('fetchingToken') || snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
+  const joining = snapshot.matches({ session: 'connecting' }) || snapshot.matches({ session: 'publishing' });
   // A camera chosen off on the form is not started: there is no picture to wait for.
   return joining && snapshot.context.media.video && snapshot.context.atJoin.camera === 'on';
 }

@@ -67,9 +67,8 @@ function showConfigProblem(message: string | undefined): void {
 type OpenViduActors = ReturnType<typeof import('./openvidu/index.ts').createOpenViduActors>;
 let openvidu: OpenViduActors | undefined;
 const loadOpenVidu = loadOnce(() => import('./openvidu/index.ts').then((module) => (openvidu = module.createOpenViduActors())));
-let tokenSource: TokenSource | undefined;
 const loadTokenSource = loadOnce(() =>
-  Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => (tokenSource = token.createTokenSource(config.token))),
+  Promise.all([loadConfig(), import('./token/index.ts')]).then(([config, token]): TokenSource => token.createTokenSource(config.token)),
 );
 type CallChildren = typeof import('../machines/call.children.ts').callChildren;
 let children: CallChildren | undefined;
@@ -92,11 +91,9 @@ const loadChildren = loadOnce(() =>
 
 const machine = withReconnectWindow(callChart, () => reconnectWindowMs).provide({
   actors: {
-    fetchToken: fromPromise<string, FetchTokenInput>(({ input, signal }) => {
-      // Usually all loaded already (the page preloads them while the form is shown): then the
-      // request goes out now, not a few microtasks later, after the joining screen's render.
-      if (tokenSource && openvidu && children) return tokenSource(input.sessionName, signal);
-      return Promise.all([loadTokenSource(), loadOpenVidu(), loadChildren()]).then(([source]) => source(input.sessionName, signal));
+    fetchToken: fromPromise<string, FetchTokenInput>(async ({ input, signal }) => {
+      const [tokenSource] = await Promise.all([loadTokenSource(), loadOpenVidu(), loadChildren()]);
+      return tokenSource(input.sessionName, signal);
     }),
     openviduSession: deferredLogic(() => openvidu?.openviduSession),
     connect: deferredLogic(() => openvidu?.connect),
@@ -108,20 +105,8 @@ const machine = withReconnectWindow(callChart, () => reconnectWindowMs).provide(
     preview: previewActor,
   },
 });
-// Videos exist only in the joining and call screens. The joining screen shows your own video from
-// the click on, which can be before the OpenVidu code has arrived: the video is attached once it has.
-const attachVideo: AttachVideo = (video, key) => {
-  if (openvidu) return openvidu.attachVideo(video, key);
-  let detach: (() => void) | undefined;
-  let detached = false;
-  loadOpenVidu().then((actors) => {
-    if (!detached) detach = actors.attachVideo(video, key);
-  }, () => undefined); // the join reports it
-  return () => {
-    detached = true;
-    detach?.();
-  };
-};
+// Videos exist only in the joining and call screens, which come after fetchingToken.
+const attachVideo: AttachVideo = (video, key) => openvidu?.attachVideo(video, key) ?? (() => {});
 
 // `?inspect` (where config.json allows link overrides) or a build with VITE_INSPECT=true: stream
 // every actor to the Stately inspector from the first event. Loaded only then, and ready before

@@ -86,14 +86,11 @@ export class CallSession {
       const ready = await this.#ready;
       signal.throwIfAborted();
       session = ready.session;
-      // The WebSocket first (openvidu-call's shape of connection data: its pages show our name,
-      // and the tutorial's read clientData): its handshake and joinRoom are the longer wait, and
-      // the devices start while they are under way.
-      const connected = session.connect(token, cameraConnectionData(this.#nickname, this.#participantId));
       const preview = takePreview();
       if (choice.audio || choice.video) this.#warm = { choice, atJoin, publisher: this.#startDevices(ready.ov, choice, atJoin, preview) };
       else for (const track of preview?.getTracks() ?? []) track.stop();
-      await connected;
+      // openvidu-call's shape: its pages show our name, and the tutorial's read clientData.
+      await session.connect(token, cameraConnectionData(this.#nickname, this.#participantId));
       // Only the server's ICE servers, or none: without this openvidu-browser falls back to
       // public STUN servers, which a call on a LAN or on this machine does not need.
       ready.ov.setAdvancedConfiguration({

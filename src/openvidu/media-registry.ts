@@ -3,7 +3,6 @@
 // here; and Svelte's video elements are attached here by key, whenever the element and the
 // stream manager both exist, in whichever order they appear.
 import type { Session, Stream, StreamManager } from 'openvidu-browser';
-import { watchHandOff } from './preview-handoff.ts';
 
 /** `'self'` is our own publisher; any other key is a remote stream id. */
 export type MediaKey = 'self' | string;
@@ -52,20 +51,12 @@ export class MediaRegistry {
     videos.add(video);
     const manager = this.#managers.get(key);
     if (manager) addElement(manager, video);
-    // Until our Publisher exists, our own video shows the pre-join preview's tracks, which are
-    // the ones it will publish: joining shows you at once instead of after the token and connect.
-    const unwatch = key === 'self' && !manager ? watchHandOff((stream) => this.#showPreview(video, stream)) : undefined;
     return () => {
-      unwatch?.();
       videos.delete(video);
       if (videos.size === 0) this.#videos.delete(key);
       this.#managers.get(key)?.disassociateVideo(video as HTMLVideoElement);
       video.srcObject = null;
     };
-  }
-
-  #showPreview(video: HTMLMediaElement, stream: MediaStream): void {
-    if (!this.#managers.has('self') && this.#videos.get('self')?.has(video)) video.srcObject = stream;
   }
 
   /** The call is over: forget every object so nothing keeps a MediaStream alive. */

@@ -7,22 +7,10 @@ let left: { stream: MediaStream; timer: ReturnType<typeof setTimeout> } | null =
 
 const live = (stream: MediaStream) => stream.getTracks().some((t) => t.readyState === 'live');
 
-// Who shows the tracks while they wait (the joining screen's own video, media-registry.ts): the
-// person sees themselves from the click on, not only once the Publisher exists.
-const watchers = new Set<(stream: MediaStream) => void>();
-
 export function handOffPreview(stream: MediaStream): void {
   releaseHandOff();
   const timer = setTimeout(releaseHandOff, UNCLAIMED_MS);
   left = { stream, timer };
-  for (const watcher of watchers) watcher(stream);
-}
-
-/** The tracks waiting now (still owned here), and each later hand-off until the returned function is called. */
-export function watchHandOff(watcher: (stream: MediaStream) => void): () => void {
-  watchers.add(watcher);
-  if (left && live(left.stream)) watcher(left.stream);
-  return () => watchers.delete(watcher);
 }
 
 /** The tracks the preview left, if any are still live; the caller owns them from now on. */
