@@ -35,18 +35,19 @@ export const bundleBench: Benchmark = {
       { figure: '3 bundle', metric: `initial JS (${pick(".js", initial).length} files), raw`, value: kB(initialJs.raw), unit: 'kB' },
       { figure: '3 bundle', metric: 'initial JS, gzip', value: kB(initialJs.gzip), unit: 'kB', goal: '≤ 35 kB', met: initialJs.gzip <= 35 * 1024 },
       { figure: '3 bundle', metric: `total JS (${pick('.js').length} files), raw`, value: kB(totalJs.raw), unit: 'kB' },
-      { figure: '3 bundle', metric: 'total JS, gzip', value: kB(totalJs.gzip), unit: 'kB', goal: '≤ 110 kB', met: totalJs.gzip <= 110 * 1024 },
+      { figure: '3 bundle', metric: 'total JS, gzip', value: kB(totalJs.gzip), unit: 'kB' },
       { figure: '3 bundle', metric: 'initial CSS, raw / gzip', value: `${kB(initialCss.raw)} / ${kB(initialCss.gzip)}`, unit: 'kB' },
       { figure: '3 bundle', metric: 'total CSS, raw / gzip', value: `${kB(totalCss.raw)} / ${kB(totalCss.gzip)}`, unit: 'kB' },
     ];
     if (lazy) {
-      // What a call page actually loads for a call: every JS file but the inspector's, which loads
+      // What a call page actually loads for a call (issue 12 set ≤ 130 kB with screen sharing, chat,
+      // devices and layouts; it replaced the earlier ≤ 110 kB for the total and for a call): every JS file but the inspector's, which loads
       // only with ?inspect (the call screens, token code, OpenVidu actors and openvidu-browser
       // load on the first Join or, before it, once the page is idle).
       const callFiles = pick('.js').filter((f) => !/\/inspect-[\w-]+\.js$/.test(f));
       const call = size(callFiles);
       rows.push({
-        figure: '3 bundle', metric: `JS a call loads (${callFiles.length} files: all but the ?inspect chunk), gzip`, value: kB(call.gzip), unit: 'kB', goal: '≤ 110 kB', met: call.gzip <= 110 * 1024,
+        figure: '3 bundle', metric: `JS a call loads (${callFiles.length} files: all but the ?inspect chunk), gzip`, value: kB(call.gzip), unit: 'kB', goal: '≤ 130 kB', met: call.gzip <= 130 * 1024,
         note: `raw ${kB(call.raw)} kB; files: ${pick('.js').map((f) => `${f.replace(/^assets\//, '').replace(/-[\w-]{8}\.js$/, '')} ${kB(size([f]).gzip)}`).join(', ')} (kB gzip)`,
       });
       rows.push({
