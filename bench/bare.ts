@@ -9,6 +9,8 @@ interface BareApi {
   framesDecoded(): Promise<number>;
   sent(): Promise<{ frames: number; width: number; height: number; bytes: number }>;
   disconnect(): void;
+  addPublishers(sessionId: string, count: number, options?: { resolution?: string; frameRate?: number }): Promise<number>;
+  leaveCrowd(): void;
 }
 type WithBare = { bare: BareApi };
 
@@ -40,5 +42,12 @@ export class BareParticipant {
   }
   disconnect(): Promise<void> {
     return this.page.evaluate(() => (window as unknown as WithBare).bare.disconnect());
+  }
+  /** `count` more publishers from this one page, each in a Session of its own (clones of one camera); returns how many in all. */
+  addPublishers(sessionId: string, count: number, video: { resolution: string; frameRate: number }): Promise<number> {
+    return this.page.evaluate(([s, n, v]) => (window as unknown as WithBare).bare.addPublishers(s, n, v), [sessionId, count, video] as const);
+  }
+  leaveCrowd(): Promise<void> {
+    return this.page.evaluate(() => (window as unknown as WithBare).bare.leaveCrowd());
   }
 }
