@@ -113,42 +113,52 @@ const attachVideo: AttachVideo = (video, key) => openvidu?.attachVideo(video, ke
 // the actor exists, so the machine definition is sent. Only then does start-up wait for the config.
 // Only this named build setting is read: never the whole import.meta.env, which would inline every
 // VITE_ variable (a secret among them) into the bundle.
+// No top-level await: this module is in the chunk that the lazily loaded ones (config, inspector)
+// import, so awaiting them here would wait for itself.
 const buildInspect = import.meta.env.VITE_INSPECT as string | undefined;
-let inspect: ReturnType<typeof import('./inspect.ts').startInspector> | undefined;
+type Inspect = ReturnType<typeof import('./inspect.ts').startInspector>;
 if (buildInspect === 'true' || linkAsksInspect(location.search)) {
-  const config = await configReady;
-  if (inspectRequested(location.search, config?.allowLinkOverrides ?? false, buildInspect)) {
-    inspect = (await import('./inspect.ts')).startInspector(config?.token.mode === 'openvidu' ? [config.token.secret] : []);
-  }
+  void configReady
+    .then(async (config): Promise<Inspect | undefined> => {
+      if (!inspectRequested(location.search, config?.allowLinkOverrides ?? false, buildInspect)) return undefined;
+      return (await import('./inspect.ts')).startInspector(config?.token.mode === 'openvidu' ? [config.token.secret] : []);
+    })
+    .catch(() => undefined) // no inspector (its chunk did not load): the page works without it
+    .then(start);
+} else {
+  start(undefined);
 }
 
-const actor = createActor(machine, {
-  ...(inspect ? { inspect } : {}),
-  input: {
-    sessionName: sessionFromLink(location.search) ?? 'SessionA',
-    nickname: `Participant${Math.floor(Math.random() * 100)}`,
-    // Camera or microphone turned off on the last visit's form: off again.
-    atJoin: rememberedOnOff(),
-  },
-});
-actor.start();
-followRoom(actor);
+/** The one call actor, the views on it, and the preloader. */
+function start(inspect: Inspect | undefined): void {
+  const actor = createActor(machine, {
+    ...(inspect ? { inspect } : {}),
+    input: {
+      sessionName: sessionFromLink(location.search) ?? 'SessionA',
+      nickname: `Participant${Math.floor(Math.random() * 100)}`,
+      // Camera or microphone turned off on the last visit's form: off again.
+      atJoin: rememberedOnOff(),
+    },
+  });
+  actor.start();
+  followRoom(actor);
 
-// Closing or reloading the tab leaves the call properly (leaveRoom), so no ghost stays behind.
-addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));
+  // Closing or reloading the tab leaves the call properly (leaveRoom), so no ghost stays behind.
+  addEventListener('pagehide', () => actor.send({ type: 'user.leave' }));
 
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html lacks <div id="app">');
-mount(App, { target, props: { actor, attachVideo, loadPreview } });
+  const target = document.getElementById('app');
+  if (!target) throw new Error('index.html lacks <div id="app">');
+  mount(App, { target, props: { actor, attachVideo, loadPreview } });
 
-// The form is usable now: the page's one preloader fetches the rest (OpenVidu actors and
-// openvidu-browser, token code, the screens after the form) while the person types, so Join
-// does not wait.
-const preload = () => {
-  loadOpenVidu().then((actors) => actors.preload(), () => undefined);
-  loadTokenSource().catch(() => undefined);
-  loadChildren().catch(() => undefined);
-  loadCallScreens().catch(() => undefined); // App.svelte says so if it is still missing when needed
-};
-if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });
-else setTimeout(preload, 0);
+  // The form is usable now: the page's one preloader fetches the rest (OpenVidu actors and
+  // openvidu-browser, token code, the screens after the form) while the person types, so Join
+  // does not wait.
+  const preload = () => {
+    loadOpenVidu().then((actors) => actors.preload(), () => undefined);
+    loadTokenSource().catch(() => undefined);
+    loadChildren().catch(() => undefined);
+    loadCallScreens().catch(() => undefined); // App.svelte says so if it is still missing when needed
+  };
+  if ('requestIdleCallback' in window) requestIdleCallback(preload, { timeout: 1000 });
+  else setTimeout(preload, 0);
+}
