@@ -5,7 +5,7 @@
 // the progress text, the JSON-RPC requests and own video playing.
 //   npx tsx bench/diag-join.ts [n]      builds the page (as npm run bench does) unless BENCH_DIST is set
 import { Server } from 'node:http';
-import { buildPage, barePageUrl, callPageUrl, clickJoin, launchChromium, newInstrumentedContext, readMarks, serverCounts, startInProcessServer, startStaticServer, waitFor, waitForJoinForm } from './harness.ts';
+import { buildPage, barePageUrl, callPageUrl, clickJoin, launchChromium, newInstrumentedContext, readMarks, serverCounts, startInProcessServer, startStaticServer, waitFor, waitForJoinForm, waitForPreviewPlaying } from './harness.ts';
 
 const arrivals: { epoch: number; what: string }[] = [];
 const emit = Server.prototype.emit;
@@ -30,10 +30,7 @@ try {
       if (variant === 'prejoin') {
         await page.goto(callPageUrl(statics.origin, server.url));
         await waitForJoinForm(page);
-        await page.waitForFunction(() => {
-          const video = document.querySelector<HTMLVideoElement>('.prejoin video');
-          return !!video && video.videoWidth > 0 && !video.paused;
-        }, undefined, { timeout: 30_000 });
+        await waitForPreviewPlaying(page);
         await page.waitForLoadState('networkidle');
       } else {
         await page.goto(barePageUrl(statics.origin, server.url), { waitUntil: 'load' });

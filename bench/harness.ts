@@ -276,6 +276,14 @@ export function openPeerConnections(page: Page): Promise<number> {
 }
 
 /** The Join button of the call page is there, visible and enabled: the form is usable. */
+/** The pre-join preview's camera is playing (a person about to Join sees themselves). */
+export async function waitForPreviewPlaying(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('.prejoin video');
+    return !!video && video.videoWidth > 0 && !video.paused;
+  }, undefined, { timeout: 30_000 });
+}
+
 export async function waitForJoinForm(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const button = document.querySelector<HTMLButtonElement>('main[data-screen="form"] button[type="submit"]');

@@ -9,7 +9,7 @@ import type { Benchmark, BenchContext } from './context.ts';
 import { reps } from './context.ts';
 import {
   barePageUrl, callPageUrl, clickJoin, newInstrumentedContext, readMarks, round, serverCounts, stats, waitFor,
-  waitForJoinForm, type BenchMarks, type Row,
+  waitForJoinForm, waitForPreviewPlaying, type BenchMarks, type Row,
 } from './harness.ts';
 
 // 'prejoin': the call page with its pre-join preview already playing when Join is clicked (the
@@ -41,10 +41,7 @@ async function joinOnce(ctx: BenchContext, variant: Variant, i: number): Promise
       await page.goto(callPageUrl(ctx.origin, ctx.serverUrl));
       await waitForJoinForm(page);
       if (variant === 'prejoin') {
-        await page.waitForFunction(() => {
-          const video = document.querySelector<HTMLVideoElement>('.prejoin video');
-          return !!video && video.videoWidth > 0 && !video.paused;
-        }, undefined, { timeout: 30_000 });
+        await waitForPreviewPlaying(page);
       }
       // Like the bare page's 'load' (which includes openvidu-browser), wait until the page has
       // fetched what it fetches by itself: the form is usable first (figure 4), and the library

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callMachine } from '../../machines/call.machine.ts';
 import { devicesActorOf } from '../../machines/call.selectors.ts';
-import { streamActorId } from '../../machines/call.types.ts';
+import { streamActorId, type DeviceKind, type DeviceSwitch } from '../../machines/call.types.ts';
 import { startFakeCall } from '../unit/machines/fakes.ts';
 import {
   acceptedEventTypes,
@@ -100,6 +100,14 @@ const settledSteps = new WeakSet<object>();
 const running = <T extends { signal: AbortSignal }>(runs: T[]) => runs.filter((r) => !r.signal.aborted && !settledSteps.has(r));
 const runningSteps = (call: FakeCall) => [...running(call.connects), ...running(call.publishes), ...running(call.leaves)].map((r) => r.input);
 
+/** The form's on/off choice of one device: the preview was told it, and the call will start with it. */
+const preJoinChoice =
+  (kind: DeviceKind, state: DeviceSwitch) =>
+  (call: FakeCall, s: ReturnType<FakeCall['actor']['getSnapshot']>) => {
+    expect(call.livePreview()?.[kind]).toBe(state);
+    expect(s.context.atJoin[kind]).toBe(state);
+  };
+
 /** What must hold of the live system in each state, beyond matching the model. Exhaustive. */
 const STATE_CHECKS = {
   idle: (call) => {
@@ -109,23 +117,11 @@ const STATE_CHECKS = {
   },
   // The form's on/off choice: the preview runs and was told it; the call will start with it.
   'idle.camera': (call) => expect(call.livePreview()).toBeDefined(),
-  'idle.camera.on': (call, s) => {
-    expect(call.livePreview()?.camera).toBe('on');
-    expect(s.context.atJoin.camera).toBe('on');
-  },
-  'idle.camera.off': (call, s) => {
-    expect(call.livePreview()?.camera).toBe('off');
-    expect(s.context.atJoin.camera).toBe('off');
-  },
+  'idle.camera.on': preJoinChoice('camera', 'on'),
+  'idle.camera.off': preJoinChoice('camera', 'off'),
   'idle.microphone': (call) => expect(call.livePreview()).toBeDefined(),
-  'idle.microphone.on': (call, s) => {
-    expect(call.livePreview()?.microphone).toBe('on');
-    expect(s.context.atJoin.microphone).toBe('on');
-  },
-  'idle.microphone.off': (call, s) => {
-    expect(call.livePreview()?.microphone).toBe('off');
-    expect(s.context.atJoin.microphone).toBe('off');
-  },
+  'idle.microphone.on': preJoinChoice('microphone', 'on'),
+  'idle.microphone.off': preJoinChoice('microphone', 'off'),
   fetchingToken: (call) => {
     expect(call.lastTokenRequest().signal.aborted).toBe(false);
     expect(liveSessions(call)).toHaveLength(0);
